@@ -1,0 +1,28 @@
+/**
+ * Express 5: opens the audit context for each inbound request. The default principal is
+ * `req.user ?? req.auth` (Passport, express-jwt / express-oauth2-jwt-bearer).
+ */
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { contextStorage, type AuditPipeline, type InboundContext } from '../core/index.js';
+
+export function expressPrincipal(req: unknown): unknown {
+  const r = req as { user?: unknown; auth?: unknown };
+  return r.user ?? r.auth;
+}
+
+/** Runs the rest of the Express chain inside the audit context of this request. */
+export function runExpressRequest(pipeline: AuditPipeline, req: Request, next: NextFunction): void {
+  if (pipeline.closed) return next();
+  const context: InboundContext = {
+    pipeline,
+    source: req,
+    defaultPrincipal: expressPrincipal,
+    requestIdHeader: req.headers['x-request-id'],
+  };
+  contextStorage.run(context, next);
+}
+
+/** An Express-typed middleware for an existing audit log (same as `app.use(audit)`). */
+export function expressMiddleware(audit: { pipeline: AuditPipeline }): RequestHandler {
+  return (req: Request, _res: Response, next: NextFunction) => runExpressRequest(audit.pipeline, req, next);
+}

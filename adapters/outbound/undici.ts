@@ -1,0 +1,147 @@
+/**
+ * fetch / undici capture through diagnostics_channel.
+ *
+ * `undici:request:create` decides (from the AsyncLocalStorage store at that moment — later
+ * events can run in a reused keep-alive socket's context) whether the call is audited, and
+ * keeps its record in a WeakMap keyed by the request. Bodies are observed as they stream
+ * past, never consumed: on undici ≥ 7.11 (Node 24.4+) through the bodyChunk channels, before
+ * that by wrapping the Request prototype's `onBodySent`/`onData` once (feature-detected).
+ */
+import dc from 'node:diagnostics_channel';
+import { BodyTap, beginCall, finishCall, registry, reportHookFailure, type CallRecord } from '../../core/index.js';
+
+interface UndiciRequestLike {
+  method: string;
+  origin: unknown;
+  path: string;
+  headers: unknown;
+}
+interface CreateMessage { request: UndiciRequestLike }
+interface HeadersMessage { request: object; response: { statusCode: number; headers: unknown } }
+interface ChunkMessage { request: object; chunk: Uint8Array | string }
+interface ErrorMessage { request: object; error: unknown }
+
+const records = new WeakMap<object, CallRecord>();
+
+function onCreate(message: unknown): void {
+  let record: CallRecord | null = null;
+  try {
+    const { request } = message as CreateMessage;
+    record = beginCall('fetch', request.method, `${String(request.origin)}${request.path}`);
+    if (record === null) return;
+    record.requestHeaders = request.headers;
+    records.set(request, record);
+    if (!useChunkChannels) patchPrototype(Object.getPrototypeOf(request) as RequestPrototype);
+  } catch (err) {
+    reportHookFailure(err, record);
+  }
+}
+
+function onHeaders(message: unknown): void {
+  const { request, response } = message as HeadersMessage;
+  const record = records.get(request);
+  if (record === undefined) return;
+  record.status = response.statusCode;
+  record.responseHeaders = response.headers;
+  record.responseBody = new BodyTap(record.maxBodyBytes);
+  record.lastActivity = registry.coarseNow;
+}
+
+function tapRequestChunk(request: object, chunk: unknown): void {
+  const record = records.get(request);
+  if (record === undefined) return;
+  try {
+    record.requestBody?.push(chunk);
+    record.lastActivity = registry.coarseNow;
+  } catch (err) {
+    reportHookFailure(err, record);
+  }
+}
+
+function tapResponseChunk(request: object, chunk: unknown): void {
+  const record = records.get(request);
+  if (record === undefined) return;
+  try {
+    record.responseBody?.push(chunk);
+    record.lastActivity = registry.coarseNow;
+  } catch (err) {
+    reportHookFailure(err, record);
+  }
+}
+
+function onTrailers(message: unknown): void {
+  const record = records.get((message as { request: object }).request);
+  if (record !== undefined) finishCall(record);
+}
+
+function onError(message: unknown): void {
+  const { request, error } = message as ErrorMessage;
+  const record = records.get(request);
+  if (record === undefined) return;
+  record.error = error;
+  finishCall(record);
+}
+
+const onBodyChunkSent = (m: unknown) => tapRequestChunk((m as ChunkMessage).request, (m as ChunkMessage).chunk);
+const onBodyChunkReceived = (m: unknown) => tapResponseChunk((m as ChunkMessage).request, (m as ChunkMessage).chunk);
+
+// --- body observation before undici 7.11: wrap the Request prototype once ---------------------
+
+interface RequestPrototype {
+  onBodySent?: (chunk: unknown) => unknown;
+  onData?: (chunk: unknown) => unknown;
+}
+const patched = new Map<RequestPrototype, { onBodySent: RequestPrototype['onBodySent']; onData: RequestPrototype['onData'] }>();
+
+function patchPrototype(proto: RequestPrototype): void {
+  if (patched.has(proto)) return;
+  const { onBodySent, onData } = proto;
+  if (typeof onBodySent !== 'function' || typeof onData !== 'function') {
+    // Unknown undici shape: record metadata only rather than guess.
+    patched.set(proto, { onBodySent: undefined, onData: undefined });
+    return;
+  }
+  patched.set(proto, { onBodySent, onData });
+  proto.onBodySent = function auditedOnBodySent(this: object, chunk: unknown) {
+    tapRequestChunk(this, chunk);
+    return onBodySent.call(this, chunk);
+  };
+  proto.onData = function auditedOnData(this: object, chunk: unknown) {
+    tapResponseChunk(this, chunk);
+    return onData.call(this, chunk);
+  };
+}
+
+function unpatchPrototypes(): void {
+  for (const [proto, original] of patched) {
+    if (original.onBodySent) proto.onBodySent = original.onBodySent;
+    if (original.onData) proto.onData = original.onData;
+  }
+  patched.clear();
+}
+
+function undiciAtLeast(major: number, minor: number): boolean {
+  const [ma = 0, mi = 0] = (process.versions.undici ?? '0.0').split('.').map(Number);
+  return ma > major || (ma === major && mi >= minor);
+}
+
+const useChunkChannels = undiciAtLeast(7, 11);
+
+const subscriptions: Array<[string, (message: unknown) => void]> = [
+  ['undici:request:create', onCreate],
+  ['undici:request:headers', onHeaders],
+  ['undici:request:trailers', onTrailers],
+  ['undici:request:error', onError],
+  ...(useChunkChannels
+    ? ([['undici:request:bodyChunkSent', onBodyChunkSent], ['undici:request:bodyChunkReceived', onBodyChunkReceived]] as Array<[string, (m: unknown) => void]>)
+    : []),
+];
+
+/** Subscribes the undici channels; returns the function that undoes everything it did. */
+export function installUndiciHooks(): () => void {
+  for (const [name, fn] of subscriptions) dc.subscribe(name, fn);
+  return () => {
+    for (const [name, fn] of subscriptions) dc.unsubscribe(name, fn);
+    unpatchPrototypes();
+  };
+}

@@ -1,0 +1,70 @@
+/**
+ * Turns a captured body prefix into the string stored in the event. Runs off the request path.
+ *
+ * - Text bodies (JSON, text/*, form, XML, …) are decoded as UTF-8, after undoing gzip, deflate
+ *   or brotli content-encoding; a truncated compressed prefix decodes as far as it goes.
+ * - Other bodies are stored as a size note: `[binary body: <n> bytes, <content-type>]`.
+ * - No body: null.
+ */
+import zlib from 'node:zlib';
+import type { BodyTap } from './call-record.js';
+
+const TEXT_TYPE = /^(text\/|application\/([\w.+-]*\+)?(json|xml|x-www-form-urlencoded|javascript|graphql|x-ndjson|ld\+json|csv|yaml|x-yaml)\b)|\+json\b|\+xml\b/i;
+
+export interface DecodedBody {
+  body: string | null;
+  truncated: boolean;
+}
+
+export function isTextContentType(contentType: string | undefined): boolean {
+  // No content type on a request body usually means a string the app wrote: treat as text.
+  if (contentType === undefined || contentType === '') return true;
+  return TEXT_TYPE.test(contentType);
+}
+
+function decompress(buf: Buffer, encoding: string, limit: number): { data: Buffer; cut: boolean } | null {
+  // A decompression bomb must not blow memory: cap the output, and accept a truncated input.
+  const maxOutputLength = Math.max(limit * 64, 1 << 20);
+  const opts = { finishFlush: zlib.constants.Z_SYNC_FLUSH, maxOutputLength };
+  try {
+    let data: Buffer;
+    if (encoding === 'gzip' || encoding === 'x-gzip') data = zlib.gunzipSync(buf, opts);
+    else if (encoding === 'deflate') data = inflateEither(buf, opts);
+    else if (encoding === 'br') data = zlib.brotliDecompressSync(buf, { finishFlush: zlib.constants.BROTLI_OPERATION_FLUSH, maxOutputLength });
+    else return null;
+    return { data: data.byteLength > limit ? data.subarray(0, limit) : data, cut: data.byteLength > limit };
+  } catch {
+    return null;
+  }
+}
+
+function inflateEither(buf: Buffer, opts: zlib.ZlibOptions): Buffer {
+  try {
+    return zlib.inflateSync(buf, opts);
+  } catch {
+    return zlib.inflateRawSync(buf, opts);
+  }
+}
+
+/** Decodes UTF-8, dropping a multi-byte character cut in half at the truncation point. */
+function utf8(buf: Buffer, truncated: boolean): string {
+  const s = buf.toString('utf8');
+  return truncated && s.endsWith('\uFFFD') ? s.slice(0, -1) : s;
+}
+
+export function decodeBody(tap: BodyTap | null, contentType: string | undefined, contentEncoding: string | undefined, limit: number): DecodedBody {
+  if (tap === null || tap.total === 0) return { body: null, truncated: false };
+  if (!isTextContentType(contentType)) {
+    return { body: `[binary body: ${tap.total} bytes${contentType ? `, ${contentType}` : ''}]`, truncated: false };
+  }
+  let data = tap.bytes();
+  let truncated = tap.truncated;
+  const enc = contentEncoding?.trim().toLowerCase();
+  if (enc && enc !== 'identity') {
+    const out = decompress(data, enc, limit);
+    if (out === null) return { body: `[${enc}-encoded body: ${tap.total} bytes, not decodable]`, truncated };
+    data = out.data;
+    truncated = truncated || out.cut;
+  }
+  return { body: utf8(data, truncated), truncated };
+}

@@ -1,0 +1,68 @@
+/**
+ * CallRecord → schema-v1 AuditEvent: header normalization, body decoding, redaction and the
+ * user's `redact` hook. Runs off the request path (the pipeline batches it on setImmediate).
+ */
+import { v7 as uuidv7 } from 'uuid';
+import type { CallRecord } from './call-record.js';
+import { decodeBody } from './body-decoding.js';
+import { HookError } from './errors.js';
+import { normalizeHeaders } from './headers.js';
+import { resolveIdentity, resolveRequestId } from './identity.js';
+import type { ResolvedCoreOptions } from './options.js';
+import type { Redactor } from './redact.js';
+import { SCHEMA_VERSION, validateAuditEvent, type AuditEvent } from './schema.js';
+
+function errorText(err: unknown): string {
+  if (err instanceof Error) {
+    const code = (err as { code?: unknown }).code ?? (err.cause as { code?: unknown } | undefined)?.code;
+    return `${err.name}${code ? ` ${String(code)}` : ''}: ${err.message}`;
+  }
+  return String(err);
+}
+
+export function buildEvent(record: CallRecord, options: ResolvedCoreOptions, redactor: Redactor): AuditEvent {
+  const identity = record.context ? resolveIdentity(record.context, options.onError) : { accountId: null, userId: null };
+  const requestHeaders = normalizeHeaders(record.requestHeaders);
+  const responseHeaders = normalizeHeaders(record.responseHeaders);
+  const limit = Math.min(options.maxBodyBytes, record.maxBodyBytes);
+  const req = options.maxBodyBytes === 0
+    ? { body: null, truncated: (record.requestBody?.total ?? 0) > 0 }
+    : decodeBody(record.requestBody, requestHeaders['content-type'], requestHeaders['content-encoding'], limit);
+  const res = options.maxBodyBytes === 0
+    ? { body: null, truncated: (record.responseBody?.total ?? 0) > 0 }
+    : decodeBody(record.responseBody, responseHeaders['content-type'], responseHeaders['content-encoding'], limit);
+  let error: string | null = record.error !== null ? errorText(record.error) : record.incomplete;
+  if (record.error !== null && record.incomplete !== null) error = `${error} (${record.incomplete})`;
+
+  let event: AuditEvent = {
+    id: uuidv7({ msecs: record.startedAtMs }),
+    time: new Date(record.startedAtMs).toISOString(),
+    account_id: identity.accountId,
+    user_id: identity.userId,
+    request_id: record.context ? resolveRequestId(record.context) : null,
+    method: record.method,
+    url: redactor.url(record.url),
+    status: record.status,
+    duration_ms: Math.round((record.endedAt - record.startedAt) * 1000) / 1000,
+    request_headers: redactor.headers(requestHeaders),
+    request_body: redactor.body(req.body, requestHeaders['content-type']),
+    request_body_truncated: req.truncated,
+    response_headers: redactor.headers(responseHeaders),
+    response_body: redactor.body(res.body, responseHeaders['content-type']),
+    response_body_truncated: res.truncated || (record.incomplete !== null && record.status !== null),
+    error,
+    client: record.client,
+    schema_version: SCHEMA_VERSION,
+  };
+  if (options.redact !== null) {
+    try {
+      // The hook may mutate or replace; either way the result must still be a v1 event.
+      const draft = structuredClone(event);
+      event = validateAuditEvent(options.redact(draft) ?? draft);
+    } catch (err) {
+      // Keep the event with default redaction: recorded with what is known.
+      options.onError(new HookError('redact', err));
+    }
+  }
+  return event;
+}

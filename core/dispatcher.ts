@@ -1,0 +1,271 @@
+/**
+ * Delivery: a bounded buffer of serialized events, cut into batches within the sink's limits,
+ * sent with a cap on calls in flight, failed entries retried with exponential backoff and full
+ * jitter, and every event accounted for: sent, dropped (never attempted) or failed (given up).
+ *
+ * Nothing here is awaited by the app: `enqueue` is synchronous and never throws.
+ */
+import type { ResolvedDelivery } from './options.js';
+import { fitEvent, serialize } from './fit-event.js';
+import { runSuppressed } from './context.js';
+import { AuditLogError, HookError, SinkDeliveryError } from './errors.js';
+import { DEFAULT_SINK_LIMITS, type DeliveryStats, type Sink, type SinkLimits, type SinkRecord } from './sink.js';
+import type { AuditEvent } from './schema.js';
+
+interface FlushWaiter {
+  remaining: number;
+  resolve: () => void;
+}
+
+interface Pending {
+  record: SinkRecord;
+  attempts: number;
+  waiters: FlushWaiter[] | null;
+}
+
+export interface DispatcherHooks {
+  onError: (err: unknown) => void;
+  onDrop: ((events: readonly AuditEvent[], reason: string) => void) | null;
+  /** Called after every change of the counters (cheap; used to publish stats). */
+  onStats?: (stats: DeliveryStats) => void;
+}
+
+export class Dispatcher {
+  private sink: Sink | null = null;
+  private sinkFailure: unknown = null;
+  private limits: SinkLimits = DEFAULT_SINK_LIMITS;
+  private queue: Pending[] = [];
+  private queueHead = 0;
+  /** Every event not yet settled: queued, in a sink call, or waiting to retry. */
+  private readonly live = new Set<Pending>();
+  private liveBytes = 0;
+  private callsInFlight = 0;
+  private lingerTimer: NodeJS.Timeout | null = null;
+  private urgent = 0;
+  private readonly counters = { sent: 0, retried: 0, dropped: 0, failed: 0 };
+
+  constructor(
+    sink: Sink | Promise<Sink>,
+    private readonly delivery: ResolvedDelivery,
+    private readonly hooks: DispatcherHooks,
+  ) {
+    Promise.resolve(sink).then(
+      (s) => {
+        this.sink = s;
+        this.limits = { ...DEFAULT_SINK_LIMITS, ...s.limits };
+        this.pump();
+      },
+      (err: unknown) => {
+        this.sinkFailure = err;
+        this.hooks.onError(err);
+        this.failAll(`sink unavailable: ${err instanceof Error ? err.message : String(err)}`);
+      },
+    );
+  }
+
+  stats(): DeliveryStats {
+    return { queued: this.live.size, ...this.counters };
+  }
+
+  /** Counts events lost before they reached the buffer (e.g. not trackable, not buildable). */
+  recordDrop(count: number, reason: string): void {
+    this.counters.dropped += count;
+    this.hooks.onError(new AuditLogError(`${count} event(s) dropped: ${reason}`));
+    this.publish();
+  }
+
+  /** Takes one event for delivery. Synchronous, never throws. */
+  enqueue(event: AuditEvent): void {
+    let serialized;
+    try {
+      serialized = fitEvent(serialize(event), this.limits.maxRecordBytes - this.limits.perRecordOverheadBytes);
+    } catch (err) {
+      this.hooks.onError(err);
+      serialized = null;
+    }
+    if (serialized === null) return this.drop([event], 'event too large to serialize within the sink record limit');
+    if (this.sinkFailure !== null) return this.giveUp([{ record: serialized, attempts: 0, waiters: null }], 'sink unavailable');
+    const d = this.delivery;
+    while (this.live.size >= d.maxBufferEvents || this.liveBytes + serialized.bytes > d.maxBufferBytes) {
+      const oldest = d.whenFull === 'drop-oldest' ? this.takeOldestQueued() : null;
+      if (oldest === null) return this.drop([event], 'buffer full');
+      this.settle(oldest);
+      this.drop([oldest.record.event], 'buffer full (oldest dropped)');
+    }
+    const pending: Pending = { record: serialized, attempts: 0, waiters: null };
+    this.live.add(pending);
+    this.liveBytes += serialized.bytes;
+    this.queue.push(pending);
+    this.schedule();
+  }
+
+  /** Resolves when every event taken so far has been sent or given up. */
+  flush(): Promise<void> {
+    if (this.live.size === 0) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      this.urgent++;
+      const waiter: FlushWaiter = {
+        remaining: this.live.size,
+        resolve: () => {
+          this.urgent--;
+          resolve();
+        },
+      };
+      for (const p of this.live) (p.waiters ??= []).push(waiter);
+      this.pump();
+    });
+  }
+
+  private queuedCount(): number {
+    return this.queue.length - this.queueHead;
+  }
+
+  private takeOldestQueued(): Pending | null {
+    if (this.queuedCount() === 0) return null;
+    const p = this.queue[this.queueHead]!;
+    this.queueHead++;
+    return p;
+  }
+
+  private schedule(): void {
+    if (this.queuedCount() >= Math.min(this.delivery.maxBatchEvents, this.limits.maxBatchRecords) || this.urgent > 0) {
+      this.pump();
+    } else if (this.lingerTimer === null) {
+      this.lingerTimer = setTimeout(() => {
+        this.lingerTimer = null;
+        this.pump(true);
+      }, this.delivery.lingerMs);
+      // Buffered events must not keep the app alive; the pipeline flushes on beforeExit.
+      this.lingerTimer.unref();
+    }
+  }
+
+  private pump(lingerExpired = false): void {
+    if (this.sink === null) return;
+    const max = Math.min(this.delivery.maxBatchEvents, this.limits.maxBatchRecords);
+    while (this.callsInFlight < this.delivery.maxInFlight && this.queuedCount() > 0) {
+      if (this.queuedCount() < max && !lingerExpired && this.urgent === 0) break;
+      this.send(this.takeBatch(max));
+    }
+    if (this.queuedCount() > 0 && this.callsInFlight < this.delivery.maxInFlight) this.schedule();
+  }
+
+  private takeBatch(max: number): Pending[] {
+    const batch: Pending[] = [];
+    let bytes = 0;
+    const overhead = this.limits.perRecordOverheadBytes;
+    while (batch.length < max && this.queuedCount() > 0) {
+      const next = this.queue[this.queueHead]!;
+      const size = next.record.bytes + overhead;
+      if (batch.length > 0 && bytes + size > this.limits.maxBatchBytes) break;
+      batch.push(next);
+      bytes += size;
+      this.queueHead++;
+    }
+    if (this.queueHead > 1024 && this.queueHead * 2 > this.queue.length) {
+      this.queue = this.queue.slice(this.queueHead);
+      this.queueHead = 0;
+    }
+    return batch;
+  }
+
+  private send(batch: Pending[]): void {
+    const sink = this.sink!;
+    this.callsInFlight++;
+    const records = batch.map((p) => p.record);
+    // The sink's own HTTP calls run in a suppressed context so they are never audited.
+    runSuppressed(() => new Promise((resolve) => resolve(sink.write(records)))).then(
+      (result) => {
+        const failed = (result as { failed?: Array<{ index: number; code?: string; message?: string; retryable?: boolean }> } | undefined)?.failed ?? [];
+        const failedIdx = new Set<number>();
+        const retry: Pending[] = [];
+        const fatal: Pending[] = [];
+        for (const f of failed) {
+          const p = batch[f.index];
+          if (p === undefined || failedIdx.has(f.index)) continue;
+          failedIdx.add(f.index);
+          (f.retryable === false ? fatal : retry).push(p);
+        }
+        let sent = 0;
+        batch.forEach((p, i) => {
+          if (failedIdx.has(i)) return;
+          sent++;
+          this.settle(p);
+        });
+        this.counters.sent += sent;
+        const first = failed[0];
+        if (fatal.length > 0) this.giveUp(fatal, `rejected by ${sink.name}: ${first?.code ?? first?.message ?? 'not retryable'}`);
+        if (retry.length > 0) this.retryLater(retry, `${sink.name}: ${first?.code ?? 'entry failed'}`);
+      },
+      (err: unknown) => {
+        this.hooks.onError(new SinkDeliveryError(`${sink.name} write failed: ${err instanceof Error ? err.message : String(err)}`, (err as { name?: string })?.name, { cause: err }));
+        this.retryLater(batch, `${sink.name} call failed`);
+      },
+    ).finally(() => {
+      this.callsInFlight--;
+      this.publish();
+      this.pump();
+    });
+  }
+
+  private retryLater(entries: Pending[], reason: string): void {
+    const again: Pending[] = [];
+    const spent: Pending[] = [];
+    for (const p of entries) (++p.attempts >= this.delivery.maxAttempts ? spent : again).push(p);
+    if (spent.length > 0) this.giveUp(spent, `${reason}; gave up after ${this.delivery.maxAttempts} attempts`);
+    if (again.length === 0) return;
+    this.counters.retried += again.length;
+    const attempt = Math.max(...again.map((p) => p.attempts));
+    const ceiling = Math.min(this.delivery.retryMaxDelayMs, this.delivery.retryBaseDelayMs * 2 ** (attempt - 1));
+    const delay = Math.round(Math.random() * ceiling);
+    const timer = setTimeout(() => {
+      // Retries go to the front: they are the oldest events.
+      this.queue.splice(this.queueHead, 0, ...again);
+      this.pump(true);
+    }, delay);
+    timer.unref();
+  }
+
+  private settle(p: Pending): void {
+    if (!this.live.delete(p)) return;
+    this.liveBytes -= p.record.bytes;
+    if (p.waiters === null) return;
+    for (const w of p.waiters) if (--w.remaining === 0) w.resolve();
+  }
+
+  /** Dropped: never attempted (buffer full, too large). */
+  private drop(events: AuditEvent[], reason: string): void {
+    this.counters.dropped += events.length;
+    this.report(events, reason);
+    this.publish();
+  }
+
+  /** Failed: delivery was attempted (or the sink is unusable) and we gave up. */
+  private giveUp(entries: Pending[], reason: string): void {
+    for (const p of entries) this.settle(p);
+    this.counters.failed += entries.length;
+    this.report(entries.map((p) => p.record.event), reason);
+    this.publish();
+  }
+
+  private failAll(reason: string): void {
+    const all = [...this.live];
+    this.queue = [];
+    this.queueHead = 0;
+    if (all.length > 0) this.giveUp(all, reason);
+  }
+
+  private report(events: readonly AuditEvent[], reason: string): void {
+    const onDrop = this.hooks.onDrop;
+    if (onDrop === null) return;
+    try {
+      onDrop(events, reason);
+    } catch (err) {
+      this.hooks.onError(new HookError('onDrop', err));
+    }
+  }
+
+  private publish(): void {
+    this.hooks.onStats?.(this.stats());
+  }
+}

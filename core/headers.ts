@@ -1,0 +1,46 @@
+/**
+ * Turns the header shapes the HTTP clients hand us into one plain `{ name: value }` object with
+ * lower-case names. Repeated headers are joined with ", " (set-cookie included: it is redacted
+ * by default anyway).
+ */
+export type HeaderMap = Record<string, string>;
+
+function add(out: HeaderMap, name: string, value: string): void {
+  const key = name.toLowerCase();
+  const prev = out[key];
+  out[key] = prev === undefined ? value : `${prev}, ${value}`;
+}
+
+function text(v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (v instanceof Uint8Array) return Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('latin1');
+  if (Array.isArray(v)) return v.map(text).join(', ');
+  return String(v);
+}
+
+/**
+ * Accepts: undici's raw header string (`"a: b\r\nc: d\r\n"`), a flat [name, value, …] array of
+ * strings or Buffers, an array of [name, value] pairs, or a node:http header object.
+ */
+export function normalizeHeaders(raw: unknown): HeaderMap {
+  const out: HeaderMap = Object.create(null);
+  if (raw === null || raw === undefined) return { ...out };
+  if (typeof raw === 'string') {
+    for (const line of raw.split('\r\n')) {
+      const i = line.indexOf(':');
+      if (i > 0) add(out, line.slice(0, i).trim(), line.slice(i + 1).trim());
+    }
+  } else if (Array.isArray(raw)) {
+    if (raw.length > 0 && Array.isArray(raw[0])) {
+      for (const pair of raw as unknown[][]) add(out, text(pair[0]), text(pair[1]));
+    } else {
+      for (let i = 0; i + 1 < raw.length; i += 2) add(out, text(raw[i]), text(raw[i + 1]));
+    }
+  } else if (typeof raw === 'object') {
+    for (const [k, v] of Object.entries(raw as Record<string, unknown>)) {
+      if (v !== undefined) add(out, k, text(v));
+    }
+  }
+  // A plain object (not null-prototype) serializes and compares like any other.
+  return { ...out };
+}

@@ -1,0 +1,98 @@
+/**
+ * One auditLog() instance's path from finished call to sink: finished CallRecords are batched
+ * onto setImmediate (off the request path), built into events, published on the instance's
+ * event bus (eventemitter3), and handed to the dispatcher.
+ */
+import { EventEmitter } from 'eventemitter3';
+import type { CallRecord } from './call-record.js';
+import { buildEvent } from './build-event.js';
+import { Dispatcher } from './dispatcher.js';
+import type { ResolvedCoreOptions } from './options.js';
+import { compileRedactor, type Redactor } from './redact.js';
+import { finishInFlight } from './registry.js';
+import type { AuditEvent } from './schema.js';
+import type { DeliveryStats, Sink } from './sink.js';
+
+export interface AuditBusEvents {
+  /** A finished, redacted event on its way to the sink. */
+  event: [AuditEvent];
+  /** Delivery counters changed. */
+  stats: [DeliveryStats];
+}
+
+export class AuditPipeline {
+  readonly bus = new EventEmitter<AuditBusEvents>();
+  closed = false;
+  private readonly redactor: Redactor;
+  private readonly dispatcher: Dispatcher;
+  private finished: CallRecord[] = [];
+  private drainScheduled = false;
+  private readonly drainNow = () => this.drain();
+
+  constructor(readonly options: ResolvedCoreOptions, sink: Sink | Promise<Sink>) {
+    this.redactor = compileRedactor(options.redactKeys);
+    this.dispatcher = new Dispatcher(sink, options.delivery, {
+      onError: options.onError,
+      onDrop: options.onDrop,
+      onStats: (s) => {
+        if (this.bus.listenerCount('stats') > 0) this.bus.emit('stats', s);
+      },
+    });
+    this.bus.on('event', (e) => this.dispatcher.enqueue(e));
+  }
+
+  /** Hot path: a call finished. Only queues it; the work happens on the next setImmediate. */
+  accept(record: CallRecord): void {
+    this.finished.push(record);
+    if (!this.drainScheduled) {
+      this.drainScheduled = true;
+      setImmediate(this.drainNow);
+    }
+  }
+
+  /** A call could not be tracked (too many in flight): counted as dropped, reported. */
+  countUntracked(): void {
+    this.dispatcher.recordDrop(1, 'too many outbound calls in flight to track');
+  }
+
+  stats(): DeliveryStats {
+    return this.dispatcher.stats();
+  }
+
+  private drain(): void {
+    this.drainScheduled = false;
+    const batch = this.finished;
+    this.finished = [];
+    for (const record of batch) {
+      let event: AuditEvent;
+      try {
+        event = buildEvent(record, this.options, this.redactor);
+      } catch (err) {
+        this.options.onError(err);
+        this.dispatcher.recordDrop(1, 'event could not be built');
+        continue;
+      }
+      this.bus.emit('event', event);
+    }
+  }
+
+  /** Delivers every event finished so far. */
+  async flush(): Promise<void> {
+    this.drain();
+    await this.dispatcher.flush();
+  }
+
+  /** Finalizes calls still in flight (marked incomplete), flushes, and closes the sink. */
+  async close(sink: Sink | Promise<Sink>): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    finishInFlight(this, 'incomplete: audit log closed before the call finished');
+    await this.flush();
+    try {
+      const s = await sink;
+      await s.close?.();
+    } catch (err) {
+      this.options.onError(err);
+    }
+  }
+}

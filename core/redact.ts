@@ -1,0 +1,168 @@
+/**
+ * Redaction, compiled once per auditLog() from the defaults plus the user's `redactKeys`.
+ * Applied to every event before the user's `redact(event)` hook and before anything leaves the
+ * process: header values, query parameters, URL userinfo, JSON and form body keys at any depth,
+ * and card numbers (Luhn-checked) anywhere in a text body.
+ *
+ * Names are matched case-insensitively with `-` and `_` ignored, so `apiKey`, `api_key` and
+ * `API-KEY` are one name.
+ */
+import type { HeaderMap } from './headers.js';
+
+export const REDACTED = '[REDACTED]';
+
+export const DEFAULT_REDACTION = {
+  headers: {
+    exact: ['authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'x-api-key', 'api-key', 'x-amz-security-token'],
+    containing: ['token', 'secret', 'session', 'password', 'csrf', 'apikey'],
+  },
+  queryParams: {
+    exact: ['sig', 'signature', 'awsaccesskeyid', 'x-amz-signature', 'x-amz-credential', 'x-amz-security-token', 'token', 'key', 'api_key', 'access_token', 'client_secret', 'password', 'code_verifier'],
+    containing: ['token', 'secret', 'password', 'signature', 'apikey'],
+  },
+  bodyKeys: {
+    exact: ['password', 'passwd', 'pwd', 'secret', 'token', 'api_key', 'access_token', 'refresh_token', 'id_token', 'client_secret', 'private_key', 'card_number', 'cvv', 'cvc', 'ssn', 'authorization', 'pin'],
+    containing: ['password', 'passwd', 'secret', 'token', 'apikey', 'privatekey', 'cardnumber', 'creditcard'],
+  },
+} as const;
+
+const normalize = (name: string): string => name.toLowerCase().replace(/[-_]/g, '');
+
+class NameMatcher {
+  private readonly exact: Set<string>;
+  private readonly cache = new Map<string, boolean>();
+  constructor(
+    exact: readonly string[],
+    private readonly containing: readonly string[],
+    private readonly patterns: readonly RegExp[],
+  ) {
+    this.exact = new Set(exact.map(normalize));
+  }
+
+  matches(name: string): boolean {
+    const hit = this.cache.get(name);
+    if (hit !== undefined) return hit;
+    const n = normalize(name);
+    const result = this.exact.has(n) || this.containing.some((c) => n.includes(c)) || this.patterns.some((p) => p.test(name));
+    // Header and key names repeat endlessly; remember a bounded number of answers.
+    if (this.cache.size >= 2048) this.cache.clear();
+    this.cache.set(name, result);
+    return result;
+  }
+}
+
+const CARD_CANDIDATE = /\b\d(?:[ -]?\d){12,18}\b/g;
+const CARD_PROBE = /\d(?:[ -]?\d){12}/;
+
+function luhn(digits: string): boolean {
+  let sum = 0;
+  let double = false;
+  for (let i = digits.length - 1; i >= 0; i--) {
+    let d = digits.charCodeAt(i) - 48;
+    if (double && (d *= 2) > 9) d -= 9;
+    sum += d;
+    double = !double;
+  }
+  return sum % 10 === 0;
+}
+
+/** Replaces card numbers (13–19 digits, spaces or dashes allowed, valid Luhn checksum). */
+export function redactCardNumbers(text: string): string {
+  if (!CARD_PROBE.test(text)) return text;
+  return text.replace(CARD_CANDIDATE, (m) => (luhn(m.replace(/[ -]/g, '')) ? REDACTED : m));
+}
+
+export interface Redactor {
+  url(url: string): string;
+  headers(headers: HeaderMap): HeaderMap;
+  body(body: string | null, contentType: string | undefined): string | null;
+}
+
+export function compileRedactor(extraKeys: ReadonlyArray<string | RegExp>): Redactor {
+  const extraNames = extraKeys.filter((k): k is string => typeof k === 'string');
+  const extraPatterns = extraKeys.filter((k): k is RegExp => k instanceof RegExp);
+  const d = DEFAULT_REDACTION;
+  const header = new NameMatcher([...d.headers.exact, ...extraNames], d.headers.containing, extraPatterns);
+  const queryParam = new NameMatcher([...d.queryParams.exact, ...extraNames], d.queryParams.containing, extraPatterns);
+  const bodyKey = new NameMatcher([...d.bodyKeys.exact, ...extraNames], d.bodyKeys.containing, extraPatterns);
+  // A cheap pre-check: if no sensitive-looking word occurs in a body, skip parsing it.
+  const probeWords = [...d.bodyKeys.exact, ...d.bodyKeys.containing, ...extraNames]
+    .map((w) => normalize(w).split('').map((c) => c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('[-_]?'));
+  const probe = new RegExp(probeWords.join('|'), 'i');
+  const bodyNeedsKeyScan = (text: string): boolean => extraPatterns.length > 0 || probe.test(text);
+
+  function redactJsonValue(value: unknown): unknown {
+    if (Array.isArray(value)) return value.map(redactJsonValue);
+    if (value !== null && typeof value === 'object') {
+      const out: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(value)) out[k] = bodyKey.matches(k) ? REDACTED : redactJsonValue(v);
+      return out;
+    }
+    if (typeof value === 'string') return redactCardNumbers(value);
+    if (typeof value === 'number' && Number.isInteger(value) && value > 1e12) {
+      return redactCardNumbers(String(value)) === REDACTED ? REDACTED : value;
+    }
+    return value;
+  }
+
+  /** For JSON cut off by truncation: redact `"key": value` pairs textually. */
+  function redactJsonText(text: string): string {
+    return text.replace(/"((?:[^"\\]|\\.)*)"(\s*:\s*)("(?:[^"\\]|\\.)*"?|[^,}\]\s]*)/g, (m, key: string, colon: string) =>
+      bodyKey.matches(key) ? `"${key}"${colon}"${REDACTED}"` : m);
+  }
+
+  function redactForm(text: string): string {
+    return text.split('&').map((pair) => {
+      const i = pair.indexOf('=');
+      const name = i < 0 ? pair : pair.slice(0, i);
+      let decoded = name;
+      try { decoded = decodeURIComponent(name.replace(/\+/g, ' ')); } catch { /* keep raw */ }
+      return i >= 0 && bodyKey.matches(decoded) ? `${name}=${encodeURIComponent(REDACTED)}` : pair;
+    }).join('&');
+  }
+
+  return {
+    url(url) {
+      let out = url;
+      // Userinfo: scheme://user:pass@host → scheme://host
+      if (out.includes('@')) out = out.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#@]*@/i, '$1');
+      const q = out.indexOf('?');
+      if (q < 0) return out;
+      const hash = out.indexOf('#', q);
+      const query = out.slice(q + 1, hash < 0 ? undefined : hash);
+      const redacted = query.split('&').map((pair) => {
+        const i = pair.indexOf('=');
+        const name = i < 0 ? pair : pair.slice(0, i);
+        let decoded = name;
+        try { decoded = decodeURIComponent(name.replace(/\+/g, ' ')); } catch { /* keep raw */ }
+        return i >= 0 && queryParam.matches(decoded) ? `${name}=${encodeURIComponent(REDACTED)}` : pair;
+      }).join('&');
+      return `${out.slice(0, q + 1)}${redacted}${hash < 0 ? '' : out.slice(hash)}`;
+    },
+    headers(headers) {
+      let out: HeaderMap | null = null;
+      for (const name of Object.keys(headers)) {
+        if (header.matches(name)) (out ??= { ...headers })[name] = REDACTED;
+      }
+      return out ?? headers;
+    },
+    body(body, contentType) {
+      if (body === null || body.length === 0 || body.startsWith('[binary body:')) return body;
+      const needsKeyScan = bodyNeedsKeyScan(body);
+      if (!needsKeyScan && !CARD_PROBE.test(body)) return body;
+      const first = body.trimStart()[0];
+      const ct = contentType?.toLowerCase() ?? '';
+      if (first === '{' || first === '[' || ct.includes('json')) {
+        try {
+          // Re-serialized compactly: redaction must work on structure, not on text.
+          return JSON.stringify(redactJsonValue(JSON.parse(body)));
+        } catch {
+          return redactCardNumbers(needsKeyScan ? redactJsonText(body) : body);
+        }
+      }
+      if (!needsKeyScan) return redactCardNumbers(body);
+      if (ct.includes('x-www-form-urlencoded')) return redactCardNumbers(redactForm(body));
+      return redactCardNumbers(redactJsonText(redactForm(body)));
+    },
+  };
+}
