@@ -46,10 +46,16 @@ function inflateEither(buf: Buffer, opts: zlib.ZlibOptions): Buffer {
   }
 }
 
-/** Decodes UTF-8, dropping a multi-byte character cut in half at the truncation point. */
-function utf8(buf: Buffer, truncated: boolean): string {
-  const s = buf.toString('utf8');
-  return truncated && s.endsWith('\uFFFD') ? s.slice(0, -1) : s;
+/**
+ * Decodes UTF-8, dropping a multi-byte character cut in half at the truncation point. Invalid
+ * bytes become U+FFFD (3 bytes each), so the result is cut again to stay within `limit` bytes.
+ */
+function utf8(buf: Buffer, truncated: boolean, limit: number): { text: string; cut: boolean } {
+  let s = buf.toString('utf8');
+  if (truncated && s.endsWith('\uFFFD')) s = s.slice(0, -1);
+  if (s.length * 3 <= limit || Buffer.byteLength(s) <= limit) return { text: s, cut: false };
+  s = Buffer.from(s, 'utf8').subarray(0, limit).toString('utf8');
+  return { text: s.endsWith('\uFFFD') ? s.slice(0, -1) : s, cut: true };
 }
 
 export function decodeBody(tap: BodyTap | null, contentType: string | undefined, contentEncoding: string | undefined, limit: number): DecodedBody {
@@ -66,5 +72,6 @@ export function decodeBody(tap: BodyTap | null, contentType: string | undefined,
     data = out.data;
     truncated = truncated || out.cut;
   }
-  return { body: utf8(data, truncated), truncated };
+  const { text, cut } = utf8(data, truncated, limit);
+  return { body: text, truncated: truncated || cut };
 }

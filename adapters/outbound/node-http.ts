@@ -79,7 +79,8 @@ function onResponseFinish(message: unknown): void {
   if (record === undefined || record === null) return;
   try {
     record.status = response.statusCode ?? null;
-    record.responseHeaders = response.headers;
+    // A copy: clients edit the live object (axios deletes content-encoding once it decompresses).
+    record.responseHeaders = { ...response.headers };
     record.lastActivity = registry.coarseNow;
     const tap = (record.responseBody = new BodyTap(record.maxBodyBytes));
     const push = response.push;
