@@ -98,16 +98,29 @@ export function compileRedactor(extraKeys: ReadonlyArray<string | RegExp>): Reda
       for (const [k, v] of Object.entries(value)) out[k] = bodyKey.matches(k) ? REDACTED : redactJsonValue(v);
       return out;
     }
-    if (typeof value === 'string') return redactCardNumbers(value);
+    if (typeof value === 'string') return redactString(value);
     if (typeof value === 'number' && Number.isInteger(value) && value > 1e12) {
       return redactCardNumbers(String(value)) === REDACTED ? REDACTED : value;
     }
     return value;
   }
 
+  /** JSON nested in a string (an echoed or embedded payload) is redacted as JSON too. */
+  function redactString(value: string): string {
+    const first = value[0];
+    if ((first === '{' || first === '[') && bodyNeedsKeyScan(value)) {
+      try {
+        return JSON.stringify(redactJsonValue(JSON.parse(value)));
+      } catch {
+        return redactCardNumbers(redactJsonText(value));
+      }
+    }
+    return redactCardNumbers(value);
+  }
+
   /** For JSON cut off by truncation: redact `"key": value` pairs textually. */
   function redactJsonText(text: string): string {
-    return text.replace(/"((?:[^"\\]|\\.)*)"(\s*:\s*)("(?:[^"\\]|\\.)*"?|[^,}\]\s]*)/g, (m, key: string, colon: string) =>
+    return text.replace(/"((?:[^"\\]|\\.)*)"(\s*:\s*)("(?:[^"\\]|\\.)*"?|[^,}\]\s{[]*)/g, (m, key: string, colon: string) =>
       bodyKey.matches(key) ? `"${key}"${colon}"${REDACTED}"` : m);
   }
 

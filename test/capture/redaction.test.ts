@@ -1,0 +1,98 @@
+import test from 'ava';
+import { compileRedactor } from '../../core/redact.js';
+import { auditLog, memorySink } from '../../index.js';
+import { startApp, callApp } from '../helpers/apps.js';
+import { callWith } from '../helpers/clients.js';
+import { startUpstream } from '../helpers/servers.js';
+
+const r = compileRedactor([]);
+const R = '[REDACTED]';
+
+for (const name of ['authorization', 'Proxy-Authorization', 'cookie', 'set-cookie', 'x-api-key', 'api-key', 'x-amz-security-token', 'x-refresh-token', 'x-client-secret', 'x-session-id', 'X-CSRF-Token']) {
+  test(`header ${name} is redacted by default`, (t) => {
+    t.is(r.headers({ [name.toLowerCase()]: 'value', 'content-type': 'text/plain' })[name.toLowerCase()], R);
+  });
+}
+
+test('ordinary headers are kept', (t) => {
+  t.deepEqual(r.headers({ 'content-type': 'a', 'x-request-id': 'b', accept: 'c' }), { 'content-type': 'a', 'x-request-id': 'b', accept: 'c' });
+});
+
+for (const param of ['sig', 'Signature', 'AWSAccessKeyId', 'X-Amz-Signature', 'X-Amz-Credential', 'X-Amz-Security-Token', 'token', 'key', 'access_token', 'client_secret', 'password', 'my_api_key', 'refresh-token']) {
+  test(`query parameter ${param} is redacted by default`, (t) => {
+    const out = r.url(`https://s3.example.com/b/k?${param}=abc123&page=2#frag`);
+    t.is(out, `https://s3.example.com/b/k?${param}=${encodeURIComponent(R)}&page=2#frag`);
+    t.false(out.includes('abc123'));
+  });
+}
+
+test('URL userinfo is stripped', (t) => {
+  t.is(r.url('https://user:p%40ss@api.example.com/x?a=1'), 'https://api.example.com/x?a=1');
+  t.is(r.url('http://api.example.com/a@b'), 'http://api.example.com/a@b', 'an @ in the path is not userinfo');
+});
+
+test('JSON body keys at any depth, arrays included', (t) => {
+  const body = JSON.stringify({ user: { name: 'ann', password: 'p', profile: { apiKey: 'k', tokens: ['a'] } }, items: [{ client_secret: 's', qty: 1 }], ssn: '123-45-6789', cvv: 123 });
+  const out = JSON.parse(r.body(body, 'application/json')!);
+  t.deepEqual(out, { user: { name: 'ann', password: R, profile: { apiKey: R, tokens: R } }, items: [{ client_secret: R, qty: 1 }], ssn: R, cvv: R });
+});
+
+test('card numbers (Luhn-valid) are redacted anywhere in text; other digit runs are kept', (t) => {
+  t.is(r.body('card 4111 1111 1111 1111 ok', 'text/plain'), `card ${R} ok`);
+  t.is(r.body('order 4111111111111112 ok', 'text/plain'), 'order 4111111111111112 ok', 'fails Luhn: not a card');
+  t.deepEqual(JSON.parse(r.body('{"n":"5500-0000-0000-0004","m":4012888888881881}', 'application/json')!), { n: R, m: R });
+});
+
+test('truncated JSON is redacted textually', (t) => {
+  const cut = '{"a":1,"password":"hunter2","nested":{"token":"abc","x":"y';
+  const out = r.body(cut, 'application/json')!;
+  t.false(out.includes('hunter2'));
+  t.false(out.includes('abc'));
+  t.true(out.includes('"x":"y'));
+});
+
+test('form bodies are redacted by key', (t) => {
+  t.is(r.body('user=ann&password=hunter2&pin=1234', 'application/x-www-form-urlencoded'), `user=ann&password=${encodeURIComponent(R)}&pin=${encodeURIComponent(R)}`);
+});
+
+test('bodies without sensitive words are returned untouched (same string)', (t) => {
+  const body = '{"sku":"A-1","qty":2}';
+  t.is(r.body(body, 'application/json'), body);
+});
+
+test('user-supplied redactKeys apply to headers, query parameters and body keys; RegExps too', (t) => {
+  const custom = compileRedactor(['X-Tenant-Secretish', 'email', /^internal_/]);
+  t.is(custom.headers({ 'x-tenant-secretish': 'v' })['x-tenant-secretish'], R);
+  t.is(custom.url('https://a/b?email=a@b.c&q=1'), `https://a/b?email=${encodeURIComponent(R)}&q=1`);
+  t.deepEqual(JSON.parse(custom.body('{"email":"a@b.c","internal_note":"n","ok":1}', 'application/json')!), { email: R, internal_note: R, ok: 1 });
+});
+
+test.serial('end to end: nothing secret leaves the process, and the redact hook has the last word', async (t) => {
+  const upstream = await startUpstream();
+  const mem = memorySink();
+  const audit = auditLog({
+    sink: mem,
+    recordOutsideRequests: false,
+    redactKeys: ['order_ref'],
+    redact: (e) => {
+      e.request_headers['x-hooked'] = 'yes';
+    },
+  });
+  const app = await startApp('express', audit, () => callWith('fetch', `${upstream.url}/json?api_key=zzK1zz&X-Amz-Signature=zzS1zz&q=ok`, {
+    body: JSON.stringify({ password: 'zzP1zz', order_ref: 'zzR1zz', card: '4111111111111111', nested: [{ refresh_token: 'zzT1zz' }] }),
+    headers: { 'content-type': 'application/json', authorization: 'Bearer zzA1zz', cookie: 'sid=zzC1zz', 'x-api-key': 'zzX1zz' },
+  }));
+  try {
+    await callApp(`${app.url}/x`, { 'x-account': 'acme' });
+    await audit.flush();
+    const wire = JSON.stringify(mem.events);
+    for (const secret of ['zzP1zz', 'zzR1zz', '4111111111111111', 'zzT1zz', 'zzA1zz', 'zzC1zz', 'zzX1zz', 'zzK1zz', 'zzS1zz']) t.false(wire.includes(secret), secret);
+    t.is(mem.events.length, 1);
+    t.is(mem.events[0]!.request_headers['x-hooked'], 'yes');
+    t.true(mem.events[0]!.url.endsWith('q=ok'));
+  } finally {
+    await audit.close();
+    await app.close();
+    await upstream.close();
+  }
+});
