@@ -85,10 +85,12 @@ export function compileRedactor(extraKeys: ReadonlyArray<string | RegExp>): Reda
   const header = new NameMatcher([...d.headers.exact, ...extraNames], d.headers.containing, extraPatterns);
   const queryParam = new NameMatcher([...d.queryParams.exact, ...extraNames], d.queryParams.containing, extraPatterns);
   const bodyKey = new NameMatcher([...d.bodyKeys.exact, ...extraNames], d.bodyKeys.containing, extraPatterns);
-  // A cheap pre-check: if no sensitive-looking word occurs in a body, skip parsing it.
-  const probeWords = [...d.bodyKeys.exact, ...d.bodyKeys.containing, ...extraNames]
-    .map((w) => normalize(w).split('').map((c) => c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('[-_]?'));
-  const probe = new RegExp(probeWords.join('|'), 'i');
+  // A cheap pre-check: parse a body only if something shaped like a sensitive KEY occurs in it
+  // (a name followed by `:` or `=`), so "shipping" in a value never triggers the `pin` rule.
+  const pattern = (w: string) => normalize(w).split('').map((c) => c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('[-_]?');
+  const exactWords = [...d.bodyKeys.exact, ...extraNames].map(pattern).join('|');
+  const containingWords = d.bodyKeys.containing.map(pattern).join('|');
+  const probe = new RegExp(`(?:^|[^\\w-])(?:[\\w-]*(?:${containingWords})[\\w-]*|(?:${exactWords}))["']?\\s*[:=]`, 'i');
   const bodyNeedsKeyScan = (text: string): boolean => extraPatterns.length > 0 || probe.test(text);
 
   function redactJsonValue(value: unknown): unknown {

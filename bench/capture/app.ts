@@ -1,0 +1,75 @@
+/**
+ * The app under measurement: Express 5, one outbound POST (1 KiB JSON) per inbound request,
+ * with fetch or node:http, with or without the audit log. Reports its own CPU time between
+ * the parent's 'start' and 'stop' messages. Own process.
+ */
+import http from 'node:http';
+import express from 'express';
+import type { Sink } from '../../index.js';
+
+const { MODE, CLIENT, UPSTREAM } = process.env as Record<string, string>;
+const payload = JSON.stringify({ order: 'ord_123456', items: Array.from({ length: 12 }, (_, i) => ({ sku: `SKU-${i}-XXXXXXXX`, qty: i, price: 19.99 + i, note: 'standard shipping, no gift wrap' })) }).slice(0, 1024);
+const body = payload.length < 1024 ? payload + ' '.repeat(1024 - payload.length) : payload;
+const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+
+/** Serializes and batches like a real sink, then discards: measures capture, not the network. */
+const nullSink: Sink = { name: 'null', write() {} };
+
+let events = 0;
+const app = express();
+if (MODE === 'audit') {
+  const { auditLog } = await import('../../index.js');
+  // AUDIT_METHODS=none isolates the fixed cost (context per request, subscribed channels).
+  const methods = process.env.AUDIT_METHODS === 'none' ? [] : undefined;
+  const audit = auditLog({ sink: nullSink, recordOutsideRequests: false, methods });
+  audit.pipeline.bus.on('event', () => events++);
+  app.use(audit);
+}
+app.use((req, _res, next) => {
+  (req as express.Request & { user?: unknown }).user = { accountId: 'acct-1', id: 'user-1' };
+  next();
+});
+
+function postWithHttp(): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(`${UPSTREAM}/orders`, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (text += c));
+      res.on('end', () => resolve(text));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+async function postWithFetch(): Promise<string> {
+  const res = await fetch(`${UPSTREAM}/orders`, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
+  return res.text();
+}
+
+const post = CLIENT === 'fetch' ? postWithFetch : postWithHttp;
+app.post('/checkout', async (_req, res) => {
+  const upstream = await post();
+  res.type('application/json').send(upstream);
+});
+
+const server = http.createServer(app);
+server.keepAliveTimeout = 60_000;
+let cpuAtStart = process.cpuUsage();
+let eventsAtStart = 0;
+process.on('message', (m: { cmd: string }) => {
+  if (m.cmd === 'start') {
+    cpuAtStart = process.cpuUsage();
+    eventsAtStart = events;
+    process.send!({ ok: true });
+  } else if (m.cmd === 'stop') {
+    // Let the deferred event building of the last requests run before reading the clock.
+    setImmediate(() => setImmediate(() => {
+      const cpu = process.cpuUsage(cpuAtStart);
+      process.send!({ cpuMicros: cpu.user + cpu.system, events: events - eventsAtStart, rss: process.memoryUsage().rss });
+    }));
+  }
+});
+process.on('disconnect', () => process.exit(0));
+server.listen(0, '127.0.0.1', () => process.send!({ port: (server.address() as { port: number }).port }));
