@@ -28,7 +28,7 @@ test('validation names the offending field', (t) => {
     t.is(err?.field, field);
     t.true(err!.message.includes(field));
   }
-  const missing: Record<string, unknown> = auditEventFactory();
+  const missing: Record<string, unknown> = { ...auditEventFactory() };
   delete missing.url;
   t.is(t.throws(() => validateAuditEvent(missing))?.message, 'audit event field "url" is missing');
   t.throws(() => validateAuditEvent('nope'), { message: /JSON object/ });
