@@ -5,9 +5,10 @@
 import test from 'ava';
 import type { KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
 import { partitionOf, partitionPath, type AuditEvent } from '../../core/schema.js';
-import { createHandler, type KinesisToS3Handler } from '../../lambdas/kinesis-to-s3/index.js';
+import { LambdaConfigurationError } from '../../lambdas/errors.js';
+import { createHandler, handler, optionsFromEnvironment, type KinesisToS3Handler } from '../../lambdas/kinesis-to-s3/index.js';
 import { auditEventFactory, kinesisRecordFactory, kplAggregatedRecordFactory } from '../helpers/factories.js';
-import { listKeys, readGzippedJsonLines, readObjectBytes, startS3rver, type RunningS3rver } from '../helpers/s3rver.js';
+import { listKeys, readGzippedJsonLines, readObjectBytes, s3ClientFor, startS3rver, type RunningS3rver } from '../helpers/s3rver.js';
 
 const BUCKET = 'audit-bucket';
 const SHARD = 'shardId-000000000007';
@@ -158,4 +159,105 @@ test.serial('a corrupt KPL aggregate (bad MD5) is malformed, not retried', async
   const [errorKey] = await listKeys(s3.client, BUCKET, 'kplbad-errors/');
   const [rejected] = (await readGzippedJsonLines(s3.client, BUCKET, errorKey!)) as Array<Record<string, unknown>>;
   t.regex(rejected!.reason as string, /KPL aggregated record could not be decoded: Invalid record checksum/);
+});
+
+/** An S3 client to the same s3rver whose PutObject fails for keys matching `failKey` (before any retry). */
+function clientFailingPutsFor(failKey: RegExp) {
+  const client = s3ClientFor(s3.endpoint);
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const key = (args.input as { Key?: string }).Key ?? '';
+      if (context.commandName === 'PutObjectCommand' && failKey.test(key)) throw new Error(`injected failure for ${key}`);
+      return next(args);
+    },
+    { step: 'initialize', name: 'failSomePuts' },
+  );
+  return client;
+}
+
+test.serial('an S3 write failure returns every record of the failed object as a batch item failure, lowest first; the rest is stored', async (t) => {
+  const prefix = 'partial/';
+  const client = clientFailingPutsFor(/account_id=broken\//);
+  const handler = createHandler({ s3: client, bucket: BUCKET, prefix });
+  const events = Array.from({ length: 12 }, (_, i) => auditEventFactory({ account_id: i % 3 === 1 ? 'broken' : 'fine' }));
+  const records = recordsFor(events);
+  const { result, log } = await invoke(handler, records);
+  const brokenSeqs = records.filter((_, i) => i % 3 === 1).map(seqOf);
+  t.deepEqual(result.batchItemFailures, brokenSeqs.map((itemIdentifier) => ({ itemIdentifier })));
+  t.like(log, { records: 12, events: 12, groups: 2, objectsWritten: 1, failedObjects: 1, failedRecords: 4 });
+  t.true(String((log as unknown as { errors: string[] }).errors[0]).includes('injected failure'));
+
+  const keys = await listKeys(s3.client, BUCKET, prefix);
+  t.is(keys.length, 1);
+  t.true(keys[0]!.startsWith(`${prefix}account_id=fine/`));
+  t.deepEqual(await readGzippedJsonLines(s3.client, BUCKET, keys[0]!), events.filter((_, i) => i % 3 !== 1));
+  client.destroy();
+});
+
+test.serial('a failed write of the errors object is retried too (malformed records are not silently lost)', async (t) => {
+  const client = clientFailingPutsFor(/^dropped-errors\//);
+  const handler = createHandler({ s3: client, bucket: BUCKET, prefix: 'dropped/' });
+  const bad = kinesisRecordFactory({ shardId: SHARD, data: 'nope' }) as KinesisStreamRecord;
+  const [good] = recordsFor([auditEventFactory()]) as [KinesisStreamRecord];
+  const { result } = await invoke(handler, [good, bad]);
+  t.deepEqual(result.batchItemFailures, [{ itemIdentifier: seqOf(bad) }]);
+  t.is((await listKeys(s3.client, BUCKET, 'dropped/')).length, 1);
+  client.destroy();
+});
+
+test.serial('writes run in parallel, at most 8 at once', async (t) => {
+  const client = s3ClientFor(s3.endpoint);
+  let inFlight = 0;
+  let peak = 0;
+  client.middlewareStack.add(
+    (next) => async (args) => {
+      inFlight += 1;
+      peak = Math.max(peak, inFlight);
+      try {
+        return await next(args);
+      } finally {
+        inFlight -= 1;
+      }
+    },
+    { step: 'initialize', name: 'countInFlight' },
+  );
+  const handler = createHandler({ s3: client, bucket: BUCKET, prefix: 'parallel/' });
+  const events = Array.from({ length: 40 }, (_, i) => auditEventFactory({ account_id: `tenant-${i % 20}` }));
+  const { log } = await invoke(handler, recordsFor(events));
+  t.like(log, { groups: 20, objectsWritten: 20 });
+  t.is(peak, 8);
+  client.destroy();
+});
+
+test.serial('an empty batch writes nothing and logs zero counts', async (t) => {
+  const handler = createHandler({ s3: s3.client, bucket: BUCKET, prefix: 'empty/' });
+  const { result, log } = await invoke(handler, []);
+  t.deepEqual(result, { batchItemFailures: [] });
+  t.like(log, { records: 0, events: 0, objectsWritten: 0 });
+  t.deepEqual(await listKeys(s3.client, BUCKET, 'empty'), []);
+});
+
+test.serial('configuration errors name the option and the environment variable', async (t) => {
+  t.throws(() => createHandler({ s3: s3.client, bucket: 'Bad_Bucket', prefix: 'audit/' }), {
+    instanceOf: LambdaConfigurationError, message: /AUDIT_LOG_BUCKET \(option "bucket"\)/,
+  });
+  for (const prefix of ['audit', '/audit/', 'a/../b/', "it's/", 'a\\b/', 'ünï/', '']) {
+    const error = t.throws(() => createHandler({ s3: s3.client, bucket: BUCKET, prefix }), { instanceOf: LambdaConfigurationError });
+    t.is(error?.envVar, 'AUDIT_LOG_PREFIX', prefix);
+  }
+  t.throws(() => optionsFromEnvironment({}), { instanceOf: LambdaConfigurationError, message: /AUDIT_LOG_BUCKET .*is not set/ });
+  t.deepEqual(optionsFromEnvironment({ AUDIT_LOG_BUCKET: 'b-1' }), { bucket: 'b-1', prefix: 'audit/' });
+});
+
+test.serial('the deployed handler fails its cold start naming the missing variable, yet the module imports without it', async (t) => {
+  const saved = { ...process.env };
+  delete process.env.AUDIT_LOG_BUCKET;
+  process.env.AUDIT_LOG_PREFIX = 'no-trailing-slash';
+  try {
+    await t.throwsAsync(handler({ Records: [] }), { instanceOf: LambdaConfigurationError, message: /AUDIT_LOG_BUCKET/ });
+    process.env.AUDIT_LOG_BUCKET = BUCKET;
+    await t.throwsAsync(handler({ Records: [] }), { instanceOf: LambdaConfigurationError, message: /AUDIT_LOG_PREFIX/ });
+  } finally {
+    process.env = saved;
+  }
 });
