@@ -80,7 +80,7 @@ export function validateWorkgroupName(value: string, source: ValueSource): strin
   return value;
 }
 
-const S3_URL = /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](?:\/[A-Za-z0-9!_.*()\/=-]*)?$/;
+const S3_URL = /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](?:\/[A-Za-z0-9!_.*()/=-]*)?$/;
 
 export function validateS3Url(value: string, source: ValueSource): string {
   if (!S3_URL.test(value)) reject(source, `must be an s3:// URL such as s3://my-bucket/athena-results/, got ${JSON.stringify(value)}`);
