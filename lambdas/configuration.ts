@@ -38,8 +38,12 @@ export function optionalEnv(env: NodeJS.ProcessEnv, name: string): string | unde
  */
 const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
+export function isBucketName(value: string): boolean {
+  return BUCKET_NAME.test(value) && !value.includes('..');
+}
+
 export function validateBucketName(value: string, source: ValueSource): string {
-  if (!BUCKET_NAME.test(value) || value.includes('..')) reject(source, `must be an S3 bucket name (a-z, 0-9, ".", "-"), got ${JSON.stringify(value)}`);
+  if (!isBucketName(value)) reject(source, `must be an S3 bucket name (a-z, 0-9, ".", "-"), got ${JSON.stringify(value)}`);
   return value;
 }
 
