@@ -20,6 +20,22 @@ const VERSION_NEEDED = 20;
 /** "Made by" Unix (3) so that the external attributes carry permission bits. */
 const VERSION_MADE_BY_UNIX = (3 << 8) | 20;
 
+/**
+ * The run of fields the local header and the central directory entry share, from the flags to
+ * the name length; `at` is where the flags sit (6 in a local header, 8 in a central entry).
+ * Extra-field length (and in the local header nothing else) follows as 0 from Buffer.alloc.
+ */
+function writeSharedFields(header: Buffer, at: number, f: { crc: number; compressedSize: number; size: number; nameLength: number }): void {
+  header.writeUInt16LE(0x0800, at); // UTF-8 names
+  header.writeUInt16LE(DEFLATE, at + 2);
+  header.writeUInt16LE(DOS_TIME_MIDNIGHT, at + 4);
+  header.writeUInt16LE(DOS_DATE_1980_01_01, at + 6);
+  header.writeUInt32LE(f.crc, at + 8);
+  header.writeUInt32LE(f.compressedSize, at + 12);
+  header.writeUInt32LE(f.size, at + 16);
+  header.writeUInt16LE(f.nameLength, at + 20);
+}
+
 export function createZipArchive(entries: readonly ZipEntry[]): Buffer {
   const localParts: Buffer[] = [];
   const centralParts: Buffer[] = [];
@@ -32,28 +48,13 @@ export function createZipArchive(entries: readonly ZipEntry[]): Buffer {
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
     local.writeUInt16LE(VERSION_NEEDED, 4);
-    local.writeUInt16LE(0x0800, 6); // UTF-8 names
-    local.writeUInt16LE(DEFLATE, 8);
-    local.writeUInt16LE(DOS_TIME_MIDNIGHT, 10);
-    local.writeUInt16LE(DOS_DATE_1980_01_01, 12);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(compressed.length, 18);
-    local.writeUInt32LE(entry.data.length, 22);
-    local.writeUInt16LE(name.length, 26);
-    local.writeUInt16LE(0, 28);
+    writeSharedFields(local, 6, { crc, compressedSize: compressed.length, size: entry.data.length, nameLength: name.length });
 
     const central = Buffer.alloc(46);
     central.writeUInt32LE(0x02014b50, 0);
     central.writeUInt16LE(VERSION_MADE_BY_UNIX, 4);
     central.writeUInt16LE(VERSION_NEEDED, 6);
-    central.writeUInt16LE(0x0800, 8);
-    central.writeUInt16LE(DEFLATE, 10);
-    central.writeUInt16LE(DOS_TIME_MIDNIGHT, 12);
-    central.writeUInt16LE(DOS_DATE_1980_01_01, 14);
-    central.writeUInt32LE(crc, 16);
-    central.writeUInt32LE(compressed.length, 20);
-    central.writeUInt32LE(entry.data.length, 24);
-    central.writeUInt16LE(name.length, 28);
+    writeSharedFields(central, 8, { crc, compressedSize: compressed.length, size: entry.data.length, nameLength: name.length });
     // extra length, comment length, disk number, internal attributes: 0
     central.writeUInt32LE((((entry.mode ?? 0o644) | 0o100000) << 16) >>> 0, 38);
     central.writeUInt32LE(offset, 42);
