@@ -1,6 +1,8 @@
 /**
- * `npm run build:lambdas`: bundles each Lambda with esbuild into dist/lambdas/<name>/index.js
- * and packs it as dist/lambdas/<name>.zip, the CodeUri of lambdas/template.yaml.
+ * `npm run build:lambdas`: bundles each Lambda with esbuild into dist/lambda-bundles/<name>/
+ * and packs it as dist/lambdas/<name>.zip, the CodeUri of lambdas/template.yaml. The bundles are
+ * staged outside dist/lambdas/<name>/ because that is where `npm run build` (tsc) puts the
+ * package's own ESM export of the same module; `npm run build` empties dist, so run it first.
  *
  * CommonJS output, with a `{"type":"commonjs"}` package.json beside it in the zip (and in dist,
  * where the repository's own `"type": "module"` would otherwise apply): nodejs20.x then loads
@@ -35,10 +37,23 @@ export interface BuiltLambda {
   zipBytes: number;
 }
 
-export async function buildLambdas(outDir = join(REPOSITORY_ROOT, 'dist', 'lambdas')): Promise<BuiltLambda[]> {
+export interface BuildDirectories {
+  /** Where the zips go (the template's CodeUri points at dist/lambdas). */
+  zipDir: string;
+  /** Where each bundle is staged, one folder per Lambda. */
+  bundleDir: string;
+}
+
+const DEFAULT_DIRECTORIES: BuildDirectories = {
+  zipDir: join(REPOSITORY_ROOT, 'dist', 'lambdas'),
+  bundleDir: join(REPOSITORY_ROOT, 'dist', 'lambda-bundles'),
+};
+
+export async function buildLambdas(directories: BuildDirectories = DEFAULT_DIRECTORIES): Promise<BuiltLambda[]> {
   const built: BuiltLambda[] = [];
+  await mkdir(directories.zipDir, { recursive: true });
   for (const lambda of LAMBDA_BUNDLES) {
-    const bundleDir = join(outDir, lambda.name);
+    const bundleDir = join(directories.bundleDir, lambda.name);
     await rm(bundleDir, { recursive: true, force: true });
     await mkdir(bundleDir, { recursive: true });
     const bundlePath = join(bundleDir, BUNDLE_FILE);
@@ -58,7 +73,7 @@ export async function buildLambdas(outDir = join(REPOSITORY_ROOT, 'dist', 'lambd
     await writeFile(join(bundleDir, 'package.json'), PACKAGE_JSON);
     const bundle = await readFile(bundlePath);
     const zip = createZipArchive([{ name: BUNDLE_FILE, data: bundle }, { name: 'package.json', data: PACKAGE_JSON }]);
-    const zipPath = join(outDir, `${lambda.name}.zip`);
+    const zipPath = join(directories.zipDir, `${lambda.name}.zip`);
     await writeFile(zipPath, zip);
     built.push({ name: lambda.name, bundlePath, zipPath, bundleBytes: bundle.length, zipBytes: zip.length });
   }

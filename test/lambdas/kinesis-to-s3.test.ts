@@ -261,3 +261,14 @@ test.serial('the deployed handler fails its cold start naming the missing variab
     process.env = saved;
   }
 });
+
+test.serial('when S3 is unreachable (a closed port), every record is reported, lowest first, and nothing is claimed written', async (t) => {
+  const unreachable = s3ClientFor('http://127.0.0.1:1');
+  const handler = createHandler({ s3: unreachable, bucket: BUCKET, prefix: 'unreachable/' });
+  const records = recordsFor([auditEventFactory({ account_id: 'b' }), auditEventFactory({ account_id: 'a' }), auditEventFactory({ account_id: 'b' })]);
+  const { result, log } = await invoke(handler, records);
+  t.deepEqual(result.batchItemFailures, records.map((r) => ({ itemIdentifier: seqOf(r) })));
+  t.like(log, { groups: 2, objectsWritten: 0, failedObjects: 2, failedRecords: 3 });
+  t.regex(String((log as unknown as { errors: string[] }).errors[0]), /ECONNREFUSED/);
+  unreachable.destroy();
+});

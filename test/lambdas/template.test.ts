@@ -26,7 +26,7 @@ let template: Template;
 let built: BuiltLambda[];
 test.before(async () => {
   template = await readTemplate(templatePath);
-  built = await buildLambdas(testBuildDir);
+  built = await buildLambdas({ zipDir: join(testBuildDir, 'zips'), bundleDir: join(testBuildDir, 'bundles') });
 });
 
 const functions = () => Object.entries(template.Resources).filter(([, r]) => r.Type === 'AWS::Serverless::Function');
