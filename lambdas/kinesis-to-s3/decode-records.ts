@@ -42,7 +42,6 @@ export interface DecodedBatch {
 }
 
 const KPL_MAGIC = Buffer.from([0xf3, 0x89, 0x9a, 0xc2]);
-const STRICT_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 const SAFE_SHARD_ID = /^[A-Za-z0-9_-]{1,128}$/;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -113,11 +112,13 @@ export function decodeKinesisRecords(records: readonly KinesisStreamRecord[], op
     const markMalformed = (subSequenceNumber: number, reason: string, rawData: string) =>
       malformed.push({ shardId, sequenceNumber, subSequenceNumber, reason, data: rawData, approximateArrivalTimestamp });
 
-    if (typeof data !== 'string' || !STRICT_BASE64.test(data)) {
+    const bytes = Buffer.from(typeof data === 'string' ? data : '', 'base64');
+    // Node's decoder skips characters it does not know; only a round trip proves the data was
+    // (canonical) base64. Kinesis always sends canonical base64. Much faster than a regex on 1 MB.
+    if (typeof data !== 'string' || bytes.toString('base64') !== data) {
       markMalformed(0, 'data is not valid base64', typeof data === 'string' ? data : '');
       continue;
     }
-    const bytes = Buffer.from(data, 'base64');
     let payloads: Array<{ subSequenceNumber: number; bytes: Buffer; raw: string }>;
     if (bytes.length >= KPL_MAGIC.length && bytes.subarray(0, KPL_MAGIC.length).equals(KPL_MAGIC)) {
       try {

@@ -272,3 +272,13 @@ test.serial('when S3 is unreachable (a closed port), every record is reported, l
   t.regex(String((log as unknown as { errors: string[] }).errors[0]), /ECONNREFUSED/);
   unreachable.destroy();
 });
+
+test.serial('base64 with a stray character is malformed even though a lenient decoder would still yield a valid event', async (t) => {
+  const handler = createHandler({ s3: s3.client, bucket: BUCKET, prefix: 'stray/' });
+  const [record] = recordsFor([auditEventFactory()]) as [KinesisStreamRecord];
+  record.kinesis.data = `${record.kinesis.data.slice(0, 8)}*${record.kinesis.data.slice(8)}`;
+  t.truthy(JSON.parse(Buffer.from(record.kinesis.data, 'base64').toString('utf8')), 'Buffer.from skips the stray character');
+  const { log } = await invoke(handler, [record]);
+  t.like(log, { events: 0, malformed: 1 });
+  t.deepEqual(await listKeys(s3.client, BUCKET, 'stray/'), []);
+});
