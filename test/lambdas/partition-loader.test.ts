@@ -72,7 +72,7 @@ test.serial('all records of the event become ONE statement with every new partit
   t.like(log, { lambda: 'partition-loader', records: 8, ignored: 4, partitions: 3, cacheHits: 0, added: 3, statements: 1, queryExecutionIds: ['q-1'] });
 });
 
-test.serial('a cache hit makes no Athena call; only new partitions are added', async (t) => {
+test.serial('a cache hit makes no Athena call; only new partitions are added (Athena via aws-sdk-client-mock)', async (t) => {
   const { athena, mock, sqlOf } = athenaMock();
   const handle = loader(athena);
   const keys = ['audit/account_id=acme/dt=2026-01-31/a.json.gz', 'audit/account_id=beta/dt=2026-01-31/a.json.gz'];
@@ -87,7 +87,7 @@ test.serial('a cache hit makes no Athena call; only new partitions are added', a
   t.true(sqlOf()[1]!.includes("account_id = 'gamma'"));
 });
 
-test.serial('FAILED and CANCELLED throw a named error and are not cached, so the retry runs the query again', async (t) => {
+test.serial('FAILED and CANCELLED throw a named error and are not cached, so the retry runs the query again (Athena via aws-sdk-client-mock)', async (t) => {
   for (const state of ['FAILED', 'CANCELLED']) {
     const { athena, mock } = athenaMock(['RUNNING', state]);
     const handle = loader(athena);
@@ -104,7 +104,7 @@ test.serial('FAILED and CANCELLED throw a named error and are not cached, so the
   }
 });
 
-test.serial('a query still RUNNING at the deadline throws AthenaQueryTimeoutError', async (t) => {
+test.serial('a query still RUNNING at the deadline throws AthenaQueryTimeoutError (Athena via aws-sdk-client-mock)', async (t) => {
   const { athena, mock } = athenaMock(['RUNNING']);
   const handle = loader(athena, { timing: { initialDelayMs: 5, maxDelayMs: 10, timeoutMs: 60 } });
   const before = Date.now();
@@ -113,7 +113,7 @@ test.serial('a query still RUNNING at the deadline throws AthenaQueryTimeoutErro
   t.true(mock.commandCalls(GetQueryExecutionCommand).length >= 3, 'polled with backoff before giving up');
 });
 
-test.serial('throttling on StartQueryExecution and GetQueryExecution is retried with one client request token', async (t) => {
+test.serial('throttling on StartQueryExecution and GetQueryExecution is retried with one client request token (Athena via aws-sdk-client-mock)', async (t) => {
   const { athena, mock } = athenaMock();
   const throttled = () => new TooManyRequestsException({ message: 'Rate exceeded', $metadata: {} });
   const slowDown = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
@@ -127,13 +127,13 @@ test.serial('throttling on StartQueryExecution and GetQueryExecution is retried 
   t.like(log, { added: 1, queryExecutionIds: ['q-after-throttle'] });
 });
 
-test.serial('other errors from Athena are not swallowed', async (t) => {
+test.serial('other errors from Athena are not swallowed (Athena via aws-sdk-client-mock)', async (t) => {
   const { athena, mock } = athenaMock();
   mock.on(StartQueryExecutionCommand).rejects(Object.assign(new Error('no output location'), { name: 'InvalidRequestException' }));
   await quietly(() => t.throwsAsync(loader(athena)(s3EventFactory(['audit/account_id=acme/dt=2026-01-31/a.json.gz']) as S3Event), { name: 'InvalidRequestException' }));
 });
 
-test.serial('hostile keys are ignored or arrive only as safely encoded values; nothing breaks out of a literal', async (t) => {
+test.serial('hostile keys are ignored or arrive only as safely encoded values; nothing breaks out of a literal (Athena via aws-sdk-client-mock)', async (t) => {
   const { athena, sqlOf } = athenaMock();
   const hostile = [
     "audit/account_id=a'b/dt=2026-01-31/x.json.gz",
@@ -175,7 +175,7 @@ test('SQL literal and identifier builders escape quotes and refuse backslashes, 
   t.throws(() => quoteIdentifier('a.b'), { instanceOf: UnsafeSqlValueError });
 });
 
-test.serial('keys are URL-decoded as S3 sends them: "+" is a space, %xx escapes', async (t) => {
+test.serial('keys are URL-decoded as S3 sends them: "+" is a space, %xx escapes (Athena via aws-sdk-client-mock)', async (t) => {
   const { athena, sqlOf } = athenaMock();
   const event = s3EventFactory([]) as S3Event;
   const template = (s3EventFactory(['x']) as S3Event).Records[0]!;
@@ -188,7 +188,7 @@ test.serial('keys are URL-decoded as S3 sends them: "+" is a space, %xx escapes'
   t.true(sqlOf()[0]!.includes(`LOCATION '${loc('tenant-7', '2026-03-01')}'`));
 });
 
-test.serial('statements split only near the query size limit, each within it', async (t) => {
+test.serial('statements split only near the query size limit, each within it (Athena via aws-sdk-client-mock)', async (t) => {
   const { athena, sqlOf } = athenaMock();
   const keys = Array.from({ length: 3_000 }, (_, i) => `audit/account_id=tenant-${String(i).padStart(5, '0')}/dt=2026-01-31/a.json.gz`);
   const { log } = await quietly(() => loader(athena)(s3EventFactory(keys) as S3Event));
