@@ -83,3 +83,24 @@ export function s3EventFactory(keys: string[], bucket = 'audit-bucket') {
     })),
   };
 }
+
+/**
+ * A KPL-aggregated Kinesis record (magic F3 89 9A C2 + protobuf + MD5) holding `payloads` as
+ * sub-records, built with aws-kinesis-agg's own aggregate() so the bytes are what the KPL sends.
+ */
+export async function kplAggregatedRecordFactory(payloads: Array<Buffer | string>, opts: Omit<KinesisRecordOptions, 'data'> = {}) {
+  const { aggregate } = await import('aws-kinesis-agg');
+  const encoded = await new Promise<Buffer>((resolve, reject) => {
+    const blobs: Buffer[] = [];
+    aggregate(
+      payloads.map((data) => ({ partitionKey: opts.partitionKey ?? 'acme', data: Buffer.isBuffer(data) ? data : Buffer.from(data, 'utf8') })),
+      (record, done) => {
+        blobs.push(record.data);
+        done();
+      },
+      () => (blobs.length === 1 ? resolve(blobs[0] as Buffer) : reject(new Error(`expected one aggregate, got ${blobs.length}`))),
+      (error) => reject(error),
+    );
+  });
+  return kinesisRecordFactory({ ...opts, data: encoded });
+}

@@ -1,0 +1,47 @@
+/**
+ * Errors the Lambdas throw. They live here rather than in core/errors because a Lambda bundle
+ * may import only core/schema (see .dependency-cruiser.cjs); each names what is wrong so that a
+ * failed cold start or a retried invocation explains itself in CloudWatch.
+ */
+
+/** A Lambda option or environment variable is missing or invalid; the cold start fails with it. */
+export class LambdaConfigurationError extends Error {
+  override name = 'LambdaConfigurationError';
+  constructor(
+    message: string,
+    /** The createHandler option, e.g. `bucket`. */
+    readonly option: string,
+    /** The environment variable that supplies it to the deployed handler, e.g. `AUDIT_LOG_BUCKET`. */
+    readonly envVar?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** An Athena query ended FAILED or CANCELLED. Thrown so that Lambda retries the S3 event. */
+export class AthenaQueryFailedError extends Error {
+  override name = 'AthenaQueryFailedError';
+  constructor(
+    readonly queryExecutionId: string,
+    readonly state: string,
+    readonly reason: string | undefined,
+  ) {
+    super(`Athena query ${queryExecutionId} ended ${state}: ${reason ?? 'no reason given'}`);
+  }
+}
+
+/** An Athena query (or its throttled start) did not finish within the allowed time. */
+export class AthenaQueryTimeoutError extends Error {
+  override name = 'AthenaQueryTimeoutError';
+  constructor(
+    readonly queryExecutionId: string | undefined,
+    readonly timeoutMs: number,
+  ) {
+    super(`Athena query ${queryExecutionId ?? '(not started)'} did not finish within ${timeoutMs} ms`);
+  }
+}
+
+/** A value meant for an SQL string literal contains a character that could end the literal. */
+export class UnsafeSqlValueError extends Error {
+  override name = 'UnsafeSqlValueError';
+}

@@ -1,0 +1,192 @@
+/**
+ * lambdas/template.yaml against the code: handlers and zips the build produces, environment
+ * variable names the handlers read, Glue columns = schema v1, every reference defined, the
+ * notification loop closed, and the Firehose jq expression = core/schema encodeAccountId.
+ */
+import { execFile, execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import test from 'ava';
+import { AUDIT_EVENT_FIELDS, encodeAccountId, partitionPath } from '../../core/schema.js';
+import { BUNDLE_FILE, HANDLER_EXPORT, LAMBDA_BUNDLES, buildLambdas, type BuiltLambda } from '../../lambdas/build.js';
+import { KINESIS_TO_S3_ENV, type createHandler as createKinesisToS3 } from '../../lambdas/kinesis-to-s3/index.js';
+import { PARTITION_LOADER_ENV } from '../../lambdas/partition-loader/index.js';
+import { auditEventFactory, kplAggregatedRecordFactory } from '../helpers/factories.js';
+import { readTemplate, referencesIn, substituteDefaults, type Template } from '../helpers/cloudformation.js';
+
+const repositoryRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const templatePath = join(repositoryRoot, 'lambdas/template.yaml');
+// Inside the repository so the bundles resolve the external @aws-sdk/* from node_modules.
+const testBuildDir = join(repositoryRoot, 'dist/test-lambdas');
+const ENV_BY_BUNDLE: Record<string, Record<string, string>> = { 'kinesis-to-s3': KINESIS_TO_S3_ENV, 'partition-loader': PARTITION_LOADER_ENV };
+
+let template: Template;
+let built: BuiltLambda[];
+test.before(async () => {
+  template = await readTemplate(templatePath);
+  built = await buildLambdas({ zipDir: join(testBuildDir, 'zips'), bundleDir: join(testBuildDir, 'bundles') });
+});
+
+const functions = () => Object.entries(template.Resources).filter(([, r]) => r.Type === 'AWS::Serverless::Function');
+const bundleNameOf = (codeUri: string) => /^\.\.\/dist\/lambdas\/([a-z0-9-]+)\.zip$/.exec(codeUri)?.[1];
+
+test('every function points at a zip the build produces, and its Handler at the bundle file and export', (t) => {
+  t.is(functions().length, LAMBDA_BUNDLES.length);
+  for (const [id, fn] of functions()) {
+    const name = bundleNameOf(fn.Properties!.CodeUri);
+    t.truthy(name, `${id}: CodeUri ${fn.Properties!.CodeUri}`);
+    t.true(LAMBDA_BUNDLES.some((b) => b.name === name), `${id}: ${name} is a bundle`);
+    t.is(resolve(dirname(templatePath), fn.Properties!.CodeUri), join(repositoryRoot, 'dist/lambdas', `${name}.zip`));
+    t.is(fn.Properties!.Handler, `${BUNDLE_FILE.replace(/\.js$/, '')}.${HANDLER_EXPORT}`);
+  }
+  t.deepEqual(built.map((b) => b.name).sort(), LAMBDA_BUNDLES.map((b) => b.name).sort());
+});
+
+test('each built bundle loads as CommonJS and exports the handler', (t) => {
+  const require = createRequire(import.meta.url);
+  for (const lambda of built) {
+    const bundle = require(lambda.bundlePath) as Record<string, unknown>;
+    t.is(typeof bundle[HANDLER_EXPORT], 'function', lambda.name);
+    t.log(`${lambda.name}: ${(lambda.zipBytes / 1024).toFixed(1)} KiB zip, ${(lambda.bundleBytes / 1024).toFixed(1)} KiB ${BUNDLE_FILE}`);
+  }
+});
+
+test('the bundled kinesis-to-s3 de-aggregates KPL records (protobufjs works inside the bundle)', async (t) => {
+  const require = createRequire(import.meta.url);
+  const lambda = built.find((b) => b.name === 'kinesis-to-s3')!;
+  const { createHandler } = require(lambda.bundlePath) as { createHandler: typeof createKinesisToS3 };
+  const puts: string[] = [];
+  const fakeS3 = { send: async (command: { input: { Key: string } }) => void puts.push(command.input.Key) };
+  const handle = createHandler({ s3: fakeS3 as never, bucket: 'b-1', prefix: 'audit/' });
+  const record = await kplAggregatedRecordFactory([JSON.stringify(auditEventFactory({ account_id: 'x1' })), JSON.stringify(auditEventFactory({ account_id: 'x2' }))]);
+  const original = console.log;
+  console.log = () => undefined;
+  try {
+    t.deepEqual(await handle({ Records: [record as never] }), { batchItemFailures: [] });
+  } finally {
+    console.log = original;
+  }
+  t.is(puts.length, 2);
+  t.true(puts.every((k) => /^audit\/account_id=x[12]\/dt=/.test(k)));
+});
+
+/** Tests that need an external tool run only where it is installed (this machine and CI have both). */
+function installed(command: string, versionFlag: string): boolean {
+  try {
+    execFileSync(command, [versionFlag], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+const hasUnzip = installed('unzip', '-v');
+
+(hasUnzip ? test : test.skip)('each zip holds exactly the bundle and its package.json, intact (checked with unzip)', async (t) => {
+  for (const lambda of built) {
+    const { stdout } = await promisify(execFile)('unzip', ['-Z1', lambda.zipPath]);
+    t.deepEqual(stdout.trim().split('\n').sort(), [BUNDLE_FILE, 'package.json']);
+    await t.notThrowsAsync(promisify(execFile)('unzip', ['-tq', lambda.zipPath]));
+    const { stdout: content } = await promisify(execFile)('unzip', ['-p', lambda.zipPath, 'package.json']);
+    t.deepEqual(JSON.parse(content), { type: 'commonjs' });
+  }
+});
+
+test('environment variable names are exactly the ones the handlers read', (t) => {
+  for (const [id, fn] of functions()) {
+    const names = ENV_BY_BUNDLE[bundleNameOf(fn.Properties!.CodeUri)!]!;
+    t.deepEqual(Object.keys(fn.Properties!.Environment.Variables).sort(), Object.values(names).sort(), id);
+  }
+});
+
+test('Glue columns are schema v1 (AUDIT_EVENT_FIELDS) minus account_id, which is a partition key with dt', (t) => {
+  const table = template.Resources.AuditTable!.Properties!.TableInput;
+  t.deepEqual(
+    table.StorageDescriptor.Columns,
+    AUDIT_EVENT_FIELDS.filter((f) => f.name !== 'account_id').map((f) => ({ Name: f.name, Type: f.athenaType })),
+  );
+  t.deepEqual(table.PartitionKeys, [{ Name: 'account_id', Type: 'string' }, { Name: 'dt', Type: 'string' }]);
+  t.is(table.StorageDescriptor.SerdeInfo.SerializationLibrary, 'org.openx.data.jsonserde.JsonSerDe');
+  t.is(table.StorageDescriptor.SerdeInfo.Parameters['ignore.malformed.json'], 'true');
+});
+
+test('every Ref, GetAtt, Sub variable and Condition points at something defined, under a compatible condition', (t) => {
+  const parameters = new Set(Object.keys(template.Parameters ?? {}));
+  const resources = template.Resources;
+  const conditions = new Set(Object.keys(template.Conditions ?? {}));
+  const holders: Array<[string, string | undefined, unknown]> = [
+    ...Object.entries(resources).map(([id, r]) => [id, r.Condition, r] as [string, string | undefined, unknown]),
+    ...Object.entries(template.Outputs ?? {}).map(([id, o]) => [`Outputs.${id}`, o.Condition, o.Value] as [string, string | undefined, unknown]),
+    ...Object.entries(template.Conditions ?? {}).map(([id, c]) => [`Conditions.${id}`, undefined, c] as [string, string | undefined, unknown]),
+  ];
+  let checked = 0;
+  for (const [holder, holderCondition, node] of holders) {
+    if (holderCondition !== undefined) t.true(conditions.has(holderCondition), `${holder}: condition ${holderCondition}`);
+    for (const ref of referencesIn(node)) {
+      checked += 1;
+      if (ref.kind === 'Condition') {
+        t.true(conditions.has(ref.target), `${holder}: condition ${ref.target}`);
+      } else if (ref.target.startsWith('AWS::')) {
+        t.true(['AWS::AccountId', 'AWS::Region', 'AWS::Partition', 'AWS::StackName', 'AWS::URLSuffix', 'AWS::StackId'].includes(ref.target), `${holder}: ${ref.target}`);
+      } else if (ref.kind === 'GetAtt') {
+        t.truthy(resources[ref.target], `${holder}: GetAtt ${ref.target}`);
+      } else {
+        t.true(parameters.has(ref.target) || ref.target in resources, `${holder}: ${ref.kind} ${ref.target}`);
+      }
+      const targetCondition = resources[ref.target]?.Condition;
+      if (targetCondition !== undefined) t.is(holderCondition, targetCondition, `${holder} refers to ${ref.target}, which exists only if ${targetCondition}`);
+    }
+  }
+  t.true(checked > 50, `only ${checked} references found: is the parser reading the tags?`);
+});
+
+test('the Kinesis event source reports partial batches, bisects, bounds retries and age, and has an on-failure destination', (t) => {
+  const mapping = template.Resources.KinesisToS3EventSourceMapping!.Properties!;
+  t.deepEqual(mapping.FunctionResponseTypes, ['ReportBatchItemFailures']);
+  t.is(mapping.BisectBatchOnFunctionError, true);
+  t.deepEqual(mapping.MaximumRetryAttempts, { Ref: 'MaximumRetryAttempts' });
+  t.deepEqual(mapping.MaximumRecordAgeInSeconds, { Ref: 'MaximumRecordAgeInSeconds' });
+  t.deepEqual(mapping.DestinationConfig.OnFailure.Destination, { 'Fn::GetAtt': ['FailedBatchesQueue', 'Arn'] });
+  t.deepEqual(template.Resources.AuditStream!.Properties!.StreamModeDetails, { StreamMode: 'ON_DEMAND' });
+});
+
+test('only the partition loader is notified, only for the data prefix and .json.gz; errors and Athena results stay outside it', (t) => {
+  const withS3Events = functions().filter(([, fn]) => Object.values(fn.Properties!.Events ?? {}).some((e: any) => e.Type === 'S3'));
+  t.deepEqual(withS3Events.map(([id]) => id), ['PartitionLoaderFunction']);
+  const rules = (Object.values(withS3Events[0]![1].Properties!.Events)[0] as any).Properties.Filter.S3Key.Rules;
+  const dataPrefix = substituteDefaults(template, rules.find((r: any) => r.Name === 'prefix').Value['Fn::Sub']);
+  t.is(dataPrefix, 'audit/');
+  t.is(rules.find((r: any) => r.Name === 'suffix').Value, '.json.gz');
+  const writerEnv = template.Resources.KinesisToS3Function!.Properties!.Environment.Variables;
+  t.is(substituteDefaults(template, writerEnv.AUDIT_LOG_PREFIX['Fn::Sub']), dataPrefix);
+  const results = substituteDefaults(template, template.Resources.AuditWorkGroup!.Properties!.WorkGroupConfiguration.ResultConfiguration.OutputLocation['Fn::Sub']);
+  t.false(results.includes(`/${dataPrefix}`), results);
+  const writerResources = template.Resources.KinesisToS3Role!.Properties!.Policies[0].PolicyDocument.Statement
+    .filter((s: any) => s.Action === 's3:PutObject').flatMap((s: any) => s.Resource.map((r: any) => substituteDefaults(template, r['Fn::Sub'])));
+  t.deepEqual(writerResources, ['arn:${AWS::Partition}:s3:::${BucketName}/audit/*', 'arn:${AWS::Partition}:s3:::${BucketName}/audit-errors/*'].map((s) => substituteDefaults(template, s)));
+  t.false('audit-errors/x.json.gz'.startsWith(dataPrefix));
+});
+
+test('Firehose mode writes the same layout with the same file suffix, errors under the errors prefix', (t) => {
+  const s3 = template.Resources.AuditDeliveryStream!.Properties!.ExtendedS3DestinationConfiguration;
+  t.is(substituteDefaults(template, s3.Prefix['Fn::Sub']), `audit/${partitionPath({ account_id: '!{partitionKeyFromQuery:account_id}', dt: '!{partitionKeyFromQuery:dt}' })}`);
+  t.true(substituteDefaults(template, s3.ErrorOutputPrefix['Fn::Sub']).startsWith('audit-errors/'));
+  t.is(s3.FileExtension, '.json.gz');
+  t.is(s3.CompressionFormat, 'GZIP');
+  t.is(s3.DynamicPartitioningConfiguration.Enabled, true);
+});
+
+const hasJq = installed('jq', '--version');
+
+(hasJq ? test : test.skip)('the Firehose jq partition query encodes account ids exactly like core/schema encodeAccountId (checked with jq)', async (t) => {
+  const processors = template.Resources.AuditDeliveryStream!.Properties!.ExtendedS3DestinationConfiguration.ProcessingConfiguration.Processors;
+  const query = processors[0].Parameters.find((p: any) => p.ParameterName === 'MetadataExtractionQuery').ParameterValue as string;
+  const accountIds = [null, '', 'acme', 'Acme-1.x_y', "o'brien/..", 'a b', 'ünïcödé ✓', '~already', '_none', '.hidden', '-dash', 'a=b', '日本'];
+  const events = accountIds.map((account_id, i) => auditEventFactory({ account_id, time: `2026-0${1 + (i % 9)}-15T23:59:59.999Z` }));
+  const { stdout } = await promisify(execFile)('sh', ['-c', `printf '%s\\n' "$EVENTS" | jq -c "$QUERY"`], {
+    env: { ...process.env, EVENTS: events.map((e) => JSON.stringify(e)).join('\n'), QUERY: query },
+  });
+  const extracted = stdout.trim().split('\n').map((line) => JSON.parse(line) as unknown);
+  t.deepEqual(extracted, events.map((e) => ({ account_id: encodeAccountId(e.account_id), dt: e.time.slice(0, 10) })));
+});
