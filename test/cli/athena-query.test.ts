@@ -1,7 +1,8 @@
 // The Athena path of the CLI, in-process through runCli (Athena via aws-sdk-client-mock).
 import test from 'ava';
 import {
-  AthenaClient, GetQueryExecutionCommand, GetQueryResultsCommand, type GetQueryResultsOutput, StartQueryExecutionCommand, StopQueryExecutionCommand,
+  AthenaClient, GetQueryExecutionCommand, type GetQueryExecutionOutput, GetQueryResultsCommand, type GetQueryResultsOutput, type QueryExecutionState,
+  StartQueryExecutionCommand, StopQueryExecutionCommand,
 } from '@aws-sdk/client-athena';
 import { mockClient } from 'aws-sdk-client-mock';
 import { runCli } from '../../cli/cli.js';
@@ -16,7 +17,7 @@ function captureIo() {
   return { out, io: { stdout: { write: (s: string) => { out.stdout += s; } }, stderr: { write: (s: string) => { out.stderr += s; } } } };
 }
 
-const execution = (State: string, extra: object = {}) => ({
+const execution = (State: QueryExecutionState, extra: object = {}): GetQueryExecutionOutput => ({
   QueryExecution: { QueryExecutionId: 'q-1', Status: { State, ...extra }, Statistics: { DataScannedInBytes: 2_500_000 } },
 });
 
@@ -32,7 +33,7 @@ test.serial('athena query (Athena via aws-sdk-client-mock): Start → QUEUED, RU
   athena.on(GetQueryExecutionCommand)
     .resolvesOnce(execution('QUEUED'))
     .resolvesOnce(execution('RUNNING'))
-    .resolves({ QueryExecution: { QueryExecutionId: 'q-1', Status: { State: 'SUCCEEDED' }, Statistics: { DataScannedInBytes: 2_500_000 } } });
+    .resolves(execution('SUCCEEDED'));
   athena.on(GetQueryResultsCommand)
     .resolvesOnce(page([row('method', 'requests', 'avg_duration_ms'), row('GET', '7', '12.5'), row('POST', '3', undefined)], 'token-2'))
     .resolvesOnce(page([row('DELETE', '1', '99.0')]));
