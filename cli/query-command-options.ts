@@ -31,7 +31,12 @@ export const QUERY_OUTPUT_HELP = `  -p, --param NAME=VALUE   A query parameter; 
   -h, --help               This help; with a query name, that query's parameters`;
 
 /** util.parseArgs, strict, with its errors turned into UsageErrors that name the command. */
-export function parseCommandArgs<T extends Options>(command: string, argv: string[], options: T) {
+export function parseCommandArgs<T extends Options>(
+  command: string,
+  argv: string[],
+  options: T,
+  // Spelled out because node:util does not export the name of parseArgs' result type (declaration emit needs one).
+): ReturnType<typeof parseArgs<{ args: string[]; options: T; allowPositionals: true; strict: true }>> {
   try {
     return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
   } catch (error) {
