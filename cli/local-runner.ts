@@ -40,7 +40,7 @@ export function duckDbColumnsSpec(): string {
 
 /**
  * Every data file in the layout below `dir`, sorted. Listed here rather than with a read_json glob
- * (`<dir>/*/*/*` works in DuckDB) because one glob per ending fails when that ending has no files,
+ * (a three-level wildcard path works in DuckDB) because one glob per ending fails when that ending has no files,
  * and a glob would also pick up files outside the layout. Files outside the layout (wrong folder
  * names, other endings) are skipped, as Athena would not read them as partitions either.
  */
