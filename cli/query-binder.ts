@@ -64,7 +64,8 @@ function bindScalar(param: ParamDeclaration, value: string): BoundValue {
       if (!isDtValue(value)) invalid(param, value, 'a date written YYYY-MM-DD');
       return { literal: sqlStringLiteral(value) };
     case 'timestamp': {
-      const ms = ISO_TIMESTAMP.test(value) ? Date.parse(value) : Number.NaN;
+      // Date.parse rolls 2026-02-30 over to March 2: check the calendar date itself as well.
+      const ms = ISO_TIMESTAMP.test(value) && isDtValue(value.slice(0, 10)) ? Date.parse(value) : Number.NaN;
       if (Number.isNaN(ms)) invalid(param, value, 'an ISO-8601 timestamp with a time zone (e.g. 2026-01-31T12:00:00Z) or a date');
       const iso = new Date(ms).toISOString();
       return { literal: sqlStringLiteral(iso), dtLiteral: sqlStringLiteral(iso.slice(0, 10)) };

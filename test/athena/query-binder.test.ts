@@ -71,6 +71,8 @@ test('invalid values are rejected with the parameter named', (t) => {
   const cases: Array<[Record<string, string | string[]>, RegExp]> = [
     [{ ...base, from: '2026-01-31T00:00:00' }, /parameter from: .* ISO-8601 timestamp with a time zone/],
     [{ ...base, from: 'yesterday' }, /parameter from/],
+    [{ ...base, to: '2026-02-30T10:00:00Z' }, /parameter to: "2026-02-30T10:00:00Z" is not an ISO-8601 timestamp/],
+    [{ ...base, to: '2026-02-30' }, /parameter to/],
     [{ ...base, limit: '10; DROP TABLE x' }, /parameter limit: .* non-negative integer/],
     [{ ...base, limit: '-1' }, /parameter limit/],
     [{ ...base, status: '2.5' }, /parameter status/],
