@@ -1,5 +1,5 @@
 // DuckDB over the storage layout: which files are read, and how odd input behaves.
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -9,9 +9,16 @@ import { listAuditDataFiles, runLocalQuery, runLocalSql } from '../../cli/local-
 import { auditEventFactory } from '../helpers/factories.js';
 
 const ndjson = (events: object[]) => events.map((e) => `${JSON.stringify(e)}\n`).join('');
+const made: string[] = [];
+const tempDir = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'audit-local-'));
+  made.push(dir);
+  return dir;
+};
+test.after.always(() => { for (const dir of made) rmSync(dir, { recursive: true, force: true }); });
 
 test('reads *.json.gz, *.ndjson and *.json side by side; skips other files and folders outside the layout', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'audit-local-'));
+  const dir = tempDir();
   const gz = [auditEventFactory({ time: '2026-03-01T10:00:00.000Z' }), auditEventFactory({ time: '2026-03-01T10:00:01.000Z' })];
   const plain = [auditEventFactory({ time: '2026-03-01T11:00:00.000Z', status: 500 })];
   const json = [auditEventFactory({ time: '2026-03-01T12:00:00.000Z', status: 404 })];
@@ -32,7 +39,7 @@ test('reads *.json.gz, *.ndjson and *.json side by side; skips other files and f
 });
 
 test('a malformed line becomes an all-NULL row (as with ignore.malformed.json) and the queries skip it', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'audit-local-'));
+  const dir = tempDir();
   const good = auditEventFactory({ time: '2026-03-02T10:00:00.000Z', status: 503 });
   const folder = join(dir, partitionPath(partitionOf(good)));
   mkdirSync(folder, { recursive: true });
@@ -45,7 +52,7 @@ test('a malformed line becomes an all-NULL row (as with ignore.malformed.json) a
 });
 
 test('the view has the Athena table columns: schema v1 minus account_id, then the partition columns', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'audit-local-'));
+  const dir = tempDir();
   const e = auditEventFactory({ time: '2026-03-03T10:00:00.000Z', request_headers: { 'x-a': '1' } });
   const folder = join(dir, partitionPath(partitionOf(e)));
   mkdirSync(folder, { recursive: true });
@@ -59,7 +66,7 @@ test('the view has the Athena table columns: schema v1 minus account_id, then th
 });
 
 test('a folder without audit data is a clear error, not an empty answer', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'audit-local-'));
+  const dir = tempDir();
   await t.throwsAsync(runLocalQuery({ name: 'errors', dir, params: { dt: '2026-03-01' } }), { message: /no audit data below .*account_id=<id>\/dt=<YYYY-MM-DD>/ });
   await t.throwsAsync(runLocalQuery({ name: 'errors', dir: join(dir, 'missing'), params: { dt: '2026-03-01' } }), { message: /is not a directory/ });
 });

@@ -1,5 +1,6 @@
 // Every named query, run with DuckDB over the fixture; expectations are computed here from the
 // fixture events in plain JS, never copied from a query's output.
+import { rmSync } from 'node:fs';
 import test from 'ava';
 import type { AuditEvent } from '../../core/schema.js';
 import { runLocalQuery } from '../../cli/local-runner.js';
@@ -10,6 +11,7 @@ let events: AuditEvent[] = [];
 test.before(async () => {
   ({ dir, events } = await createFixtureDir());
 });
+test.after.always(() => rmSync(dir, { recursive: true, force: true }));
 
 const ids = (rows: ReadonlyArray<Record<string, unknown>>) => rows.map((r) => r.id);
 const day = (e: AuditEvent) => e.time.slice(0, 10);

@@ -1,6 +1,7 @@
 // The CLI as users run it: a separate node process (`node --import=tsx cli/main.ts …`).
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { rmSync } from 'node:fs';
 import test from 'ava';
 import type { AuditEvent } from '../../core/schema.js';
 import { createFixtureDir, isErrorEvent, ODD_ACCOUNT } from '../helpers/athena-fixture.js';
@@ -20,6 +21,7 @@ let events: AuditEvent[] = [];
 test.before(async () => {
   ({ dir, events } = await createFixtureDir());
 });
+test.after.always(() => rmSync(dir, { recursive: true, force: true }));
 
 test.serial('--help lists the commands and exits 0; no arguments prints it to stderr and exits 2', async (t) => {
   const help = await cli('--help');
