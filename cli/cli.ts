@@ -1,0 +1,64 @@
+/**
+ * Argument routing for `http-audit-log`: picks the command, loads its module, maps errors to exit
+ * codes (0 ok, 1 failure, 2 usage). Command modules are imported on demand so that `--help` and
+ * `local …` work without @aws-sdk/client-athena, and `athena …` without @duckdb/node-api
+ * (both are optional peer dependencies).
+ */
+import { MissingPeerDependencyError } from '../core/errors.js';
+import type { CliIo } from './query-command-options.js';
+import { UsageError } from './usage-error.js';
+
+export type { CliIo } from './query-command-options.js';
+
+const HELP = `Usage: http-audit-log <command> [options]
+
+Commands:
+  athena ddl     Print (or --apply) the Athena table DDL, classic partitions or --projection
+  athena query   Run a named query on Athena and print the rows
+  local query    Run a named query with DuckDB over a local copy of the storage layout
+
+Run \`http-audit-log <command> --help\` for a command's options and the list of queries.
+`;
+
+type Command = (argv: string[], io: CliIo) => Promise<number>;
+
+async function loadCommand(group: string, name: string): Promise<Command | undefined> {
+  try {
+    if (group === 'athena') {
+      const m = await import('./athena-commands.js');
+      return name === 'ddl' ? m.athenaDdlCommand : name === 'query' ? m.athenaQueryCommand : undefined;
+    }
+    if (group === 'local') {
+      const m = await import('./local-commands.js');
+      return name === 'query' ? m.localQueryCommand : undefined;
+    }
+    return undefined;
+  } catch (error) {
+    const missing = /Cannot find (?:package|module) '(@aws-sdk\/client-athena|@duckdb\/node-api)'/.exec((error as Error).message);
+    if (missing) throw new MissingPeerDependencyError(missing[1] as string, `http-audit-log ${group} ${name}`);
+    throw error;
+  }
+}
+
+/** Runs the CLI with `argv` (without node and the script) and returns the exit code. */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  const [group, name, ...rest] = argv;
+  try {
+    if (group === undefined || group === '--help' || group === '-h' || group === 'help') {
+      (group === undefined ? io.stderr : io.stdout).write(HELP);
+      return group === undefined ? 2 : 0;
+    }
+    const command = name === undefined || name.startsWith('-') ? undefined : await loadCommand(group, name);
+    if (!command) {
+      if (name === '--help' || name === '-h') {
+        io.stdout.write(HELP);
+        return 0;
+      }
+      throw new UsageError(`unknown command "${[group, name].filter(Boolean).join(' ')}"; commands: athena ddl, athena query, local query`);
+    }
+    return await command(rest, io);
+  } catch (error) {
+    io.stderr.write(`http-audit-log: ${error instanceof Error ? error.message : String(error)}\n`);
+    return error instanceof UsageError ? 2 : 1;
+  }
+}

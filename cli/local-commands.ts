@@ -1,0 +1,33 @@
+/** `http-audit-log local query NAME --dir D --param k=v …`: a named query with DuckDB over local files. */
+import { loadQueryCatalog } from './query-catalog.js';
+import { runLocalNamedQuery } from './local-runner.js';
+import {
+  type CliIo, collectParams, listQueries, parseCommandArgs, QUERY_OUTPUT_HELP, QUERY_OUTPUT_OPTIONS, queryNameOrHelp, writeResult,
+} from './query-command-options.js';
+import { UsageError } from './usage-error.js';
+
+function localQueryHelp(): string {
+  return `Usage: http-audit-log local query NAME --dir DIR [--param NAME=VALUE …]
+
+Runs a named query with DuckDB over a local copy of the storage layout:
+DIR/account_id=<id>/dt=<YYYY-MM-DD>/*.json.gz|*.ndjson|*.json (the file sink's folder or a
+downloaded S3 prefix). Same SQL and parameters as \`athena query\`.
+
+Options:
+  --dir DIR                The folder holding the account_id=… folders (required)
+${QUERY_OUTPUT_HELP}
+
+Queries:
+${listQueries(loadQueryCatalog())}
+`;
+}
+
+export async function localQueryCommand(argv: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseCommandArgs('local query', argv, { ...QUERY_OUTPUT_OPTIONS, dir: { type: 'string' } });
+  const name = queryNameOrHelp('local query', positionals, values.help, io, localQueryHelp);
+  if (name === undefined) return 0;
+  if (!values.dir) throw new UsageError('local query: --dir is required');
+  const result = await runLocalNamedQuery({ name, dir: values.dir, params: collectParams(values.param) });
+  writeResult(io, result, values);
+  return 0;
+}
