@@ -37,8 +37,12 @@ export function normalizeHeaders(raw: unknown): HeaderMap {
       for (let i = 0; i + 1 < raw.length; i += 2) add(out, text(raw[i]), text(raw[i + 1]));
     }
   } else if (typeof raw === 'object') {
-    for (const [k, v] of Object.entries(raw as Record<string, unknown>)) {
-      if (v !== undefined) add(out, k, text(v));
+    for (const k in raw) {
+      const v = (raw as Record<string, unknown>)[k];
+      if (v === undefined) continue;
+      // node:http header objects are already lower-case with one entry per name.
+      const key = k.toLowerCase();
+      out[key] = out[key] === undefined ? (typeof v === 'string' ? v : text(v)) : `${out[key]}, ${text(v)}`;
     }
   }
   // A plain object (not null-prototype) serializes and compares like any other.
