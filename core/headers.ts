@@ -18,13 +18,18 @@ function text(v: unknown): string {
   return String(v);
 }
 
+interface HasGetHeaders {
+  getHeaders(): Record<string, unknown>;
+}
+
 /**
- * Accepts: undici's raw header string (`"a: b\r\nc: d\r\n"`), a flat [name, value, …] array of
+ * Accepts: a node:http ClientRequest (its getHeaders() is read), undici's raw header string (`"a: b\r\nc: d\r\n"`), a flat [name, value, …] array of
  * strings or Buffers, an array of [name, value] pairs, or a node:http header object.
  */
 export function normalizeHeaders(raw: unknown): HeaderMap {
   const out: HeaderMap = Object.create(null);
   if (raw === null || raw === undefined) return { ...out };
+  if (typeof (raw as HasGetHeaders).getHeaders === 'function') raw = (raw as HasGetHeaders).getHeaders();
   if (typeof raw === 'string') {
     for (const line of raw.split('\r\n')) {
       const i = line.indexOf(':');
