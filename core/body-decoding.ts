@@ -63,9 +63,11 @@ export function decodeBody(tap: BodyTap | null, contentType: string | undefined,
   if (!isTextContentType(contentType)) {
     return { body: `[binary body: ${tap.total} bytes${contentType ? `, ${contentType}` : ''}]`, truncated: false };
   }
+  const enc = contentEncoding?.trim().toLowerCase();
+  const whole = enc === undefined || enc === 'identity' ? tap.wholeString() : null;
+  if (whole !== null) return { body: whole, truncated: false };
   let data = tap.bytes();
   let truncated = tap.truncated;
-  const enc = contentEncoding?.trim().toLowerCase();
   if (enc && enc !== 'identity') {
     const out = decompress(data, enc, limit);
     if (out === null) return { body: `[${enc}-encoded body: ${tap.total} bytes, not decodable]`, truncated };

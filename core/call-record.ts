@@ -49,6 +49,12 @@ export class BodyTap {
     return this.total > this.captured;
   }
 
+  /** The captured text when it is one string chunk kept whole (the common `end(string)` case): no Buffer round trip. */
+  wholeString(): string | null {
+    const only = this.chunks.length === 1 ? this.chunks[0] : undefined;
+    return typeof only === 'string' && !this.truncated ? only : null;
+  }
+
   bytes(): Buffer {
     const parts = this.chunks.map((c) => (typeof c === 'string' ? Buffer.from(c) : Buffer.from(c.buffer, c.byteOffset, c.byteLength)));
     return parts.length === 1 ? parts[0]! : Buffer.concat(parts, this.captured);
