@@ -6,7 +6,7 @@
 import { createRequire } from 'node:module';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import type http from 'node:http';
+import http from 'node:http';
 import {
   CreateStreamCommand, DescribeStreamCommand, GetRecordsCommand, GetShardIteratorCommand, KinesisClient,
   type _Record,
@@ -81,6 +81,111 @@ export async function startKinesalite(): Promise<Kinesalite> {
     async stop() {
       client.destroy();
       server.closeAllConnections?.();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+export interface KinesisProxy {
+  endpoint: string;
+  /** Share of PutRecords entries to fail with ProvisionedThroughputExceededException (0..1). */
+  failRate: number;
+  /** While true, every connection is destroyed before anything is forwarded (an outage). */
+  down: boolean;
+  /** Entries failed so far, PutRecords calls seen, connections destroyed. */
+  readonly counts: { failedEntries: number; putRecordsCalls: number; destroyed: number };
+  close(): Promise<void>;
+}
+
+/**
+ * A proxy in front of kinesalite that simulates throttling and outages. Throttled entries are
+ * really NOT forwarded: the request goes on with only the surviving entries and the response is
+ * spliced back into request order, with `FailedRecordCount` and per-entry `ErrorCode` set.
+ */
+export async function startKinesisProxy(target: string, options: { failRate?: number; seed?: number } = {}): Promise<KinesisProxy> {
+  let x = options.seed ?? 42;
+  const random = () => ((x = (x * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  const counts = { failedEntries: 0, putRecordsCalls: 0, destroyed: 0 };
+  const state = { failRate: options.failRate ?? 0, down: false };
+  const targetUrl = new URL(target);
+
+  const forward = (req: http.IncomingMessage, body: Buffer): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> =>
+    new Promise((resolve, reject) => {
+      const headers = { ...req.headers, host: targetUrl.host, 'content-length': String(body.length) };
+      const out = http.request({ host: targetUrl.hostname, port: targetUrl.port, method: req.method, path: req.url, headers }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 500, headers: res.headers, body: Buffer.concat(chunks) }));
+        res.on('error', reject);
+      });
+      out.on('error', reject);
+      out.end(body);
+    });
+
+  const server = http.createServer((req, res) => {
+    if (state.down) {
+      counts.destroyed++;
+      req.socket.destroy();
+      return;
+    }
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', async () => {
+      try {
+        let body = Buffer.concat(chunks);
+        const isPut = String(req.headers['x-amz-target'] ?? '').endsWith('.PutRecords');
+        let failed: boolean[] | null = null;
+        if (isPut) {
+          counts.putRecordsCalls++;
+          if (state.failRate > 0) {
+            const input = JSON.parse(body.toString('utf8')) as { Records: unknown[] };
+            failed = input.Records.map(() => random() < state.failRate);
+            const surviving = input.Records.filter((_, i) => !failed![i]);
+            body = Buffer.from(JSON.stringify({ ...input, Records: surviving }));
+            if (surviving.length === 0) {
+              counts.failedEntries += failed.length;
+              const all = failed.map(() => ({ ErrorCode: 'ProvisionedThroughputExceededException', ErrorMessage: 'Rate exceeded for shard (proxy)' }));
+              res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' });
+              res.end(JSON.stringify({ FailedRecordCount: all.length, Records: all }));
+              return;
+            }
+          }
+        }
+        const answer = await forward(req, body);
+        let out = answer.body;
+        if (failed !== null && answer.status === 200) {
+          const got = JSON.parse(out.toString('utf8')) as { FailedRecordCount: number; Records: object[]; EncryptionType?: string };
+          let k = 0;
+          let failedCount = got.FailedRecordCount;
+          const records = failed.map((f) => {
+            if (!f) return got.Records[k++]!;
+            failedCount++;
+            counts.failedEntries++;
+            return { ErrorCode: 'ProvisionedThroughputExceededException', ErrorMessage: 'Rate exceeded for shard (proxy)' };
+          });
+          out = Buffer.from(JSON.stringify({ ...got, FailedRecordCount: failedCount, Records: records }));
+        }
+        const headers = { ...answer.headers, 'content-length': String(out.length) };
+        delete headers['transfer-encoding'];
+        res.writeHead(answer.status, headers);
+        res.end(out);
+      } catch {
+        req.socket.destroy();
+      }
+    });
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    get failRate() { return state.failRate; },
+    set failRate(v: number) { state.failRate = v; },
+    get down() { return state.down; },
+    set down(v: boolean) { state.down = v; },
+    counts,
+    async close() {
+      server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
