@@ -5,7 +5,8 @@
 import express from 'express';
 import http from 'node:http';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
-import { listen, type Running } from '../helpers/servers.js';
+import { listen, startUpstream, type Running } from '../helpers/servers.js';
+import { startKinesalite, type Kinesalite } from '../helpers/kinesalite.js';
 import type { AuditEvent, AuditLog } from '../../index.js';
 
 /** Express app: GET /call?n=<n> → POST <upstream>/json, then answers. */
@@ -72,4 +73,31 @@ export function idCounts(datas: Iterable<Uint8Array | string>): Map<string, numb
     counts.set(id, (counts.get(id) ?? 0) + 1);
   }
   return counts;
+}
+
+/** Runs `load` against an Express app wired to `audit`, then flushes and closes everything (plus `also`). */
+export async function underLoad(audit: AuditLog, upstreamUrl: string, load: (appUrl: string) => Promise<void>, also: Array<{ close(): Promise<void> }> = []): Promise<void> {
+  const app = await startApp(audit, upstreamUrl);
+  try {
+    await load(app.url);
+    await audit.flush();
+  } finally {
+    await app.close();
+    await audit.close();
+    for (const c of also) await c.close();
+  }
+}
+
+/** Starts kinesalite and an upstream before the file's tests and stops them after. */
+export function kinesaliteAndUpstream(test: { before(fn: () => Promise<void>): void; after: { always(fn: () => Promise<void>): void } }): { kinesis: Kinesalite; upstream: Running } {
+  const env = {} as { kinesis: Kinesalite; upstream: Running };
+  test.before(async () => {
+    env.kinesis = await startKinesalite();
+    env.upstream = await startUpstream();
+  });
+  test.after.always(async () => {
+    await env.upstream?.close();
+    await env.kinesis?.stop();
+  });
+  return env;
 }

@@ -7,10 +7,9 @@ import test from 'ava';
 import { createRequire } from 'node:module';
 import { auditLog } from '../../index.js';
 import { kinesisSink, safePartitionKey } from '../../sinks/kinesis.js';
-import { startKinesalite, kinesisClientFor, type Kinesalite } from '../helpers/kinesalite.js';
-import { startUpstream, type Running } from '../helpers/servers.js';
+import { kinesisClientFor } from '../helpers/kinesalite.js';
 import { auditEventFactory } from '../helpers/factories.js';
-import { collectIds, drive, identifyByHeader, idCounts, meterPutRecords, startApp } from './_support.js';
+import { collectIds, drive, identifyByHeader, idCounts, kinesaliteAndUpstream, meterPutRecords, underLoad } from './_support.js';
 
 const require = createRequire(import.meta.url);
 const { deaggregateSync } = require('aws-kinesis-agg') as {
@@ -18,21 +17,11 @@ const { deaggregateSync } = require('aws-kinesis-agg') as {
 };
 
 const MiB = 1024 * 1024;
-let kinesis: Kinesalite;
-let upstream: Running;
-
-test.before(async () => {
-  kinesis = await startKinesalite();
-  upstream = await startUpstream();
-});
-test.after.always(async () => {
-  await upstream?.close();
-  await kinesis?.stop();
-});
+const env = kinesaliteAndUpstream(test);
 
 test.serial('10,000 events from an Express app reach the stream exactly once, every PutRecords within 500 records / 5 MiB', async (t) => {
-  await kinesis.createStream('audit-10k', 4);
-  const client = kinesisClientFor(kinesis.endpoint);
+  await env.kinesis.createStream('audit-10k', 4);
+  const client = kinesisClientFor(env.kinesis.endpoint);
   const calls = meterPutRecords(client);
   const audit = auditLog({
     sink: 'kinesis', kinesis: { streamName: 'audit-10k', client },
@@ -40,15 +29,8 @@ test.serial('10,000 events from an Express app reach the stream exactly once, ev
     delivery: { lingerMs: 50 },
   });
   const ids = collectIds(audit);
-  const app = await startApp(audit, upstream.url);
-  try {
-    await drive(app.url, 10_000, 50);
-    await audit.flush();
-  } finally {
-    await app.close();
-    await audit.close();
-  }
-  const records = await kinesis.readAll('audit-10k');
+  await underLoad(audit, env.upstream.url, (url) => drive(url, 10_000, 50));
+  const records = await env.kinesis.readAll('audit-10k');
   const counts = idCounts(records.map((r) => r.Data!));
   t.is(ids.length, 10_000);
   t.is(records.length, 10_000);
@@ -64,8 +46,8 @@ test.serial('10,000 events from an Express app reach the stream exactly once, ev
 });
 
 test.serial('big events are shrunk to fit 1 MiB with the partition key; batches of big events stay under 5 MiB', async (t) => {
-  await kinesis.createStream('audit-big', 1);
-  const client = kinesisClientFor(kinesis.endpoint);
+  await env.kinesis.createStream('audit-big', 1);
+  const client = kinesisClientFor(env.kinesis.endpoint);
   const calls = meterPutRecords(client);
   const audit = auditLog({ sink: kinesisSink({ streamName: 'audit-big', client }), handleSignals: false, delivery: { lingerMs: 10 } });
   const longKey = 'k'.repeat(256);
@@ -73,7 +55,7 @@ test.serial('big events are shrunk to fit 1 MiB with the partition key; batches 
     audit.pipeline.bus.emit('event', auditEventFactory({ account_id: longKey, response_body: 'x'.repeat(2 * MiB), request_body: 'y'.repeat(600 * 1024) }));
   }
   await audit.close();
-  const records = await kinesis.readAll('audit-big');
+  const records = await env.kinesis.readAll('audit-big');
   t.is(records.length, 12);
   for (const r of records) {
     t.true(r.Data!.byteLength + Buffer.byteLength(r.PartitionKey!) <= MiB);
@@ -91,8 +73,8 @@ test('partition keys: account id, MD5 for keys over 256 characters or non-ASCII,
 });
 
 test.serial('aggregate: true packs events KPL-style; every record ≤ 1 MiB and deaggregateSync recovers each event and its partition key', async (t) => {
-  await kinesis.createStream('audit-agg', 2);
-  const client = kinesisClientFor(kinesis.endpoint);
+  await env.kinesis.createStream('audit-agg', 2);
+  const client = kinesisClientFor(env.kinesis.endpoint);
   const calls = meterPutRecords(client);
   const sink = kinesisSink({ streamName: 'audit-agg', client, aggregate: true });
   const audit = auditLog({ sink, handleSignals: false, delivery: { lingerMs: 20 } });
@@ -104,12 +86,12 @@ test.serial('aggregate: true packs events KPL-style; every record ≤ 1 MiB and 
   }
   await audit.close();
   t.deepEqual(audit.stats(), { queued: 0, sent: 5_000, retried: 0, dropped: 0, failed: 0 });
-  const records = await kinesis.readAll('audit-agg');
+  const records = await env.kinesis.readAll('audit-agg');
   t.true(records.length < 100, `${records.length} Kinesis records for 5,000 events`);
   const seen = new Map<string, number>();
   for (const r of records) {
     t.true(r.Data!.byteLength + Buffer.byteLength(r.PartitionKey!) <= MiB);
-    // The shape Lambda hands a Kinesis-triggered function as event.Records[i].kinesis.
+    // The shape Lambda hands a Kinesis-triggered function as event.Records[i].env.kinesis.
     const payload = { data: Buffer.from(r.Data!).toString('base64'), partitionKey: r.PartitionKey, sequenceNumber: r.SequenceNumber, approximateArrivalTimestamp: 0 };
     deaggregateSync(payload, true, (err, users) => {
       t.falsy(err);
