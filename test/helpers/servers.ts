@@ -3,7 +3,7 @@
  * body shape and error the capture tests need, and helpers to run Express and Koa apps.
  */
 import http from 'node:http';
-import https from 'node:https';
+import type https from 'node:https';
 import zlib from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 import { once } from 'node:events';
