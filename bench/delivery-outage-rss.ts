@@ -2,7 +2,7 @@
  * Memory with the sink down: 1,000 events/s for 60 s (default; `--seconds N` to shorten) into a
  * Kinesis sink whose endpoint refuses connections, against a baseline run with the sink up
  * (kinesalite in-process in both runs, so the only difference is reachability). Each run is a
- * fresh child process; RSS is sampled every second. kinesalite runs in the parent, so its storage
+ * fresh child process (with --expose-gc); RSS is sampled every second after a full GC. kinesalite runs in the parent, so its storage
  * is not in the children's RSS. Default delivery options (buffer bound 10,000 events / 32 MiB,
  * drop-newest).
  *
@@ -40,6 +40,7 @@ async function child(mode: 'up' | 'down', upEndpoint: string) {
   const sink = kinesisSink({ streamName: 'rss', client: kinesisClientFor(endpoint) });
   const pipeline = new AuditPipeline(resolveCoreOptions({ onError: () => {} }), sink);
   const samples: number[] = [];
+  const heap: number[] = [];
   const start = Date.now();
   let emitted = 0;
   await new Promise<void>((resolve) => {
@@ -52,7 +53,14 @@ async function child(mode: 'up' | 'down', upEndpoint: string) {
         resolve();
       }
     }, 10);
-    const sampler = setInterval(() => samples.push(process.memoryUsage().rss), 1_000);
+    // A full GC before each sample (children run with --expose-gc): RSS then shows what is
+    // retained, not how far the collector happened to lag.
+    const gc = (globalThis as { gc?: () => void }).gc;
+    const sampler = setInterval(() => {
+      gc?.();
+      samples.push(process.memoryUsage().rss);
+      heap.push(process.memoryUsage().heapUsed);
+    }, 1_000);
   });
   const stats = pipeline.stats();
   const result = {
@@ -61,7 +69,7 @@ async function child(mode: 'up' | 'down', upEndpoint: string) {
     rssFinalMiB: Number((samples.at(-1)! / MiB).toFixed(1)),
     rssFirstMiB: Number((samples[0]! / MiB).toFixed(1)),
     rssEvery10sMiB: samples.filter((_, i) => i % 10 === 9).map((b) => Number((b / MiB).toFixed(1))),
-    heapUsedMiB: Number((process.memoryUsage().heapUsed / MiB).toFixed(1)),
+    heapUsedAfterGcEvery10sMiB: heap.filter((_, i) => i % 10 === 9).map((b) => Number((b / MiB).toFixed(1))),
     stats,
   };
   console.log(JSON.stringify(result));
@@ -76,7 +84,7 @@ if (arg('child') !== undefined) {
   const self = fileURLToPath(import.meta.url);
   const run = async (mode: string) => {
     const { stdout } = await promisify(execFile)(process.execPath,
-      ['--import=tsx', self, '--child', mode, '--seconds', String(seconds), '--endpoint', kinesis.endpoint], { maxBuffer: 1 << 20 });
+      ['--expose-gc', '--import=tsx', self, '--child', mode, '--seconds', String(seconds), '--endpoint', kinesis.endpoint], { maxBuffer: 1 << 20 });
     return JSON.parse(stdout.trim().split('\n').pop()!);
   };
   const up = await run('up');
