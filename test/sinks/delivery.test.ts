@@ -175,3 +175,24 @@ test.serial(`stats are published on the "${STATS_CHANNEL}" diagnostics channel, 
     await audit.close();
   }
 });
+
+test.serial('retries back off exponentially with full jitter, capped by retryMaxDelayMs, within the attempt budget', async (t) => {
+  const attempts: number[] = [];
+  const failing: Sink = { name: 'failing', write() { attempts.push(performance.now()); throw new Error('down'); } };
+  const base = 40;
+  const max = 200;
+  const audit = auditLog({
+    sink: failing, handleSignals: false, onError: () => {},
+    delivery: { lingerMs: 0, maxAttempts: 7, retryBaseDelayMs: base, retryMaxDelayMs: max },
+  });
+  audit.pipeline.bus.emit('event', auditEventFactory());
+  await audit.close();
+  t.is(attempts.length, 7, 'maxAttempts attempts in all');
+  const gaps = attempts.slice(1).map((at, i) => at - attempts[i]!);
+  gaps.forEach((gap, i) => {
+    const ceiling = Math.min(max, base * 2 ** i);
+    t.true(gap <= ceiling + 30, `retry ${i + 1}: waited ${gap.toFixed(1)} ms, ceiling ${ceiling} ms`);
+  });
+  t.true(gaps.reduce((a, b) => a + b, 0) <= [40, 80, 160, 200, 200, 200].reduce((a, b) => a + b, 0) + 6 * 30);
+  t.deepEqual(audit.stats(), { queued: 0, sent: 0, retried: 6, dropped: 0, failed: 1 });
+});
