@@ -196,3 +196,24 @@ test.serial('retries back off exponentially with full jitter, capped by retryMax
   t.true(gaps.reduce((a, b) => a + b, 0) <= [40, 80, 160, 200, 200, 200].reduce((a, b) => a + b, 0) + 6 * 30);
   t.deepEqual(audit.stats(), { queued: 0, sent: 0, retried: 6, dropped: 0, failed: 1 });
 });
+
+test('a retry waiting when the event loop empties keeps the process alive until it is delivered (beforeExit flush)', async (t) => {
+  const { execFile } = await import('node:child_process');
+  const { promisify } = await import('node:util');
+  const { fileURLToPath } = await import('node:url');
+  const script = `
+    import { auditLog } from './index.ts';
+    import { auditEventFactory } from './test/helpers/factories.ts';
+    let calls = 0;
+    const sink = { name: 'flaky', write(records) {
+      if (++calls === 1) throw new Error('first call fails');
+      console.log('delivered ' + records.length + ' on call ' + calls);
+    } };
+    const audit = auditLog({ sink, handleSignals: false, onError: () => {}, delivery: { lingerMs: 0, retryBaseDelayMs: 400, retryMaxDelayMs: 400 } });
+    audit.pipeline.bus.emit('event', auditEventFactory());
+    // The first call fails while this timer keeps the process up; then nothing but the (unref'd)
+    // retry timer is left: once beforeExit asks for a flush, that timer must keep the process alive.
+    setTimeout(() => {}, 100);`;
+  const { stdout } = await promisify(execFile)(process.execPath, ['--import=tsx', '--input-type=module', '-e', script], { cwd: fileURLToPath(new URL('../../', import.meta.url)) });
+  t.regex(stdout, /delivered 1 on call 2/);
+});
