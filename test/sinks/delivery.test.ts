@@ -217,3 +217,32 @@ test('a retry waiting when the event loop empties keeps the process alive until 
   const { stdout } = await promisify(execFile)(process.execPath, ['--import=tsx', '--input-type=module', '-e', script], { cwd: fileURLToPath(new URL('../../', import.meta.url)) });
   t.regex(stdout, /delivered 1 on call 2/);
 });
+
+test('batches respect maxBatchEvents and the sink limits; at most maxInFlight calls run at once; lingerMs bounds the wait', async (t) => {
+  let inFlight = 0;
+  let maxSeen = 0;
+  const sizes: number[] = [];
+  const slow: Sink = {
+    name: 'slow',
+    limits: { maxBatchRecords: 40, maxBatchBytes: 64 * 1024 },
+    async write(records) {
+      sizes.push(records.length);
+      maxSeen = Math.max(maxSeen, ++inFlight);
+      await sleep(20);
+      inFlight--;
+    },
+  };
+  const audit = auditLog({ sink: slow, handleSignals: false, delivery: { lingerMs: 30, maxBatchEvents: 25, maxInFlight: 2 } });
+  for (let i = 0; i < 500; i++) audit.pipeline.bus.emit('event', auditEventFactory());
+  await audit.flush();
+  t.is(maxSeen, 2);
+  t.true(sizes.every((n) => n <= 25));
+  t.is(sizes.reduce((a, b) => a + b, 0), 500);
+  // A lone event waits about lingerMs, not for a full batch.
+  const t0 = performance.now();
+  audit.pipeline.bus.emit('event', auditEventFactory());
+  while (audit.stats().sent < 501) await sleep(2);
+  const waited = performance.now() - t0;
+  t.true(waited >= 25 && waited < 200, `lone event sent after ${waited.toFixed(0)} ms`);
+  await audit.close();
+});
