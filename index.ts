@@ -9,7 +9,7 @@
  * This file is the composition root: it alone wires core, the adapters and the sinks together.
  */
 import {
-  AuditPipeline, registerPipeline, resolveCoreOptions,
+  AuditPipeline, registerPipeline, registerShutdownFlush, resolveCoreOptions,
   type CoreOptions, type DeliveryStats, type Sink,
 } from './core/index.js';
 import { runExpressRequest } from './adapters/express.js';
@@ -19,10 +19,14 @@ import { selectSink, type SinkSelectionOptions } from './sinks/select.js';
 
 export * from './core/schema.js';
 export * from './core/errors.js';
-export type { Sink, SinkRecord, SinkLimits, SinkEntryFailure, SinkWriteResult, DeliveryStats, CoreOptions, DeliveryOptions, IdentifyResult, WhenBufferFull } from './core/index.js';
-export { DEFAULT_REDACTION, REDACTED } from './core/index.js';
+export type { Sink, SinkRecord, SinkLimits, SinkEntryFailure, SinkWriteResult, SinkWriteContext, DeliveryStats, CoreOptions, DeliveryOptions, IdentifyResult, WhenBufferFull, StatsMessage } from './core/index.js';
+export { DEFAULT_REDACTION, REDACTED, STATS_CHANNEL, SinkTimeoutError } from './core/index.js';
 export { memorySink, type MemorySink } from './sinks/memory.js';
-export type { SinkName } from './sinks/select.js';
+export { stdoutSink } from './sinks/stdout.js';
+export type { SinkName, SinkSelectionOptions } from './sinks/select.js';
+// Types only: the Kinesis and Firehose sinks load their AWS SDK clients, so their factories live
+// behind the subpath exports http-audit-log/sinks/kinesis, /sinks/firehose and /sinks/file.
+export type { KinesisSinkOptions, FirehoseSinkOptions, FileSinkOptions, StdoutSinkOptions } from './sinks/config.js';
 
 export interface AuditLogOptions extends CoreOptions, SinkSelectionOptions {}
 
@@ -45,11 +49,15 @@ export type AuditLog = ExpressStyle & KoaStyle & AuditLogControls;
 
 export function auditLog(options: AuditLogOptions = {}): AuditLog {
   const resolved = resolveCoreOptions(options);
-  const sink: Sink | Promise<Sink> = selectSink(options);
-  // A lazily loaded sink that fails is reported through onError by the dispatcher.
-  if (sink instanceof Promise) sink.catch(() => {});
+  // Synchronous: a missing stream name or peer package throws here. The sink module itself
+  // (and its AWS SDK client) loads in the background.
+  const sink: Sink = selectSink(options);
   const pipeline = new AuditPipeline(resolved, sink);
   const release = registerPipeline(pipeline, installOutboundHooks);
+  // SIGTERM/SIGINT flush; one handler per process however many instances (see core/shutdown.ts).
+  const releaseSignals = resolved.handleSignals
+    ? registerShutdownFlush({ flush: () => pipeline.flush(), graceMs: resolved.shutdownGraceMs })
+    : () => {};
 
   // Events still buffered when the app's event loop empties are delivered before it exits.
   const onBeforeExit = () => {
@@ -74,6 +82,7 @@ export function auditLog(options: AuditLogOptions = {}): AuditLog {
         await pipeline.close(sink);
       } finally {
         process.off('beforeExit', onBeforeExit);
+        releaseSignals();
         release();
       }
     })()),

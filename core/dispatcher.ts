@@ -5,6 +5,7 @@
  *
  * Nothing here is awaited by the app: `enqueue` is synchronous and never throws.
  */
+import diagnosticsChannel from 'node:diagnostics_channel';
 import type { ResolvedDelivery } from './options.js';
 import { fitEvent, serialize } from './fit-event.js';
 import { runSuppressed } from './context.js';
@@ -15,6 +16,21 @@ import type { AuditEvent } from './schema.js';
 interface FlushWaiter {
   remaining: number;
   resolve: () => void;
+}
+
+/** Delivery counters are published here as `{ sink, ...stats }`, at most every STATS_INTERVAL_MS and on flush. */
+export const STATS_CHANNEL = 'http-audit-log:stats';
+export const STATS_INTERVAL_MS = 100;
+const statsChannel = diagnosticsChannel.channel(STATS_CHANNEL);
+
+export interface StatsMessage extends DeliveryStats {
+  /** The sink's name (`kinesis`, `firehose`, `file`, `stdout`, `memory`, or a custom sink's). */
+  sink: string;
+}
+
+/** Rejection used when a sink call outlives `delivery.writeTimeoutMs`. */
+export class SinkTimeoutError extends SinkDeliveryError {
+  override name = 'SinkTimeoutError';
 }
 
 interface Pending {
@@ -43,6 +59,10 @@ export class Dispatcher {
   private lingerTimer: NodeJS.Timeout | null = null;
   private urgent = 0;
   private readonly counters = { sent: 0, retried: 0, dropped: 0, failed: 0 };
+  /** Retry timers waiting; ref'd while someone awaits a flush so the process waits for them. */
+  private readonly retryTimers = new Set<NodeJS.Timeout>();
+  private lastStatsPublish = 0;
+  private statsTimer: NodeJS.Timeout | null = null;
 
   constructor(
     sink: Sink | Promise<Sink>,
@@ -53,6 +73,7 @@ export class Dispatcher {
       (s) => {
         this.sink = s;
         this.limits = { ...DEFAULT_SINK_LIMITS, ...s.limits };
+        this.refitQueued();
         this.pump();
       },
       (err: unknown) => {
@@ -101,19 +122,51 @@ export class Dispatcher {
 
   /** Resolves when every event taken so far has been sent or given up. */
   flush(): Promise<void> {
-    if (this.live.size === 0) return Promise.resolve();
+    if (this.live.size === 0) {
+      this.publishNow();
+      return Promise.resolve();
+    }
     return new Promise<void>((resolve) => {
       this.urgent++;
+      // Retries already waiting must keep the process alive while someone awaits them.
+      for (const t of this.retryTimers) t.ref();
       const waiter: FlushWaiter = {
         remaining: this.live.size,
         resolve: () => {
-          this.urgent--;
+          if (--this.urgent === 0) for (const t of this.retryTimers) t.unref();
+          this.publishNow();
           resolve();
         },
       };
       for (const p of this.live) (p.waiters ??= []).push(waiter);
       this.pump();
     });
+  }
+
+  /**
+   * Events taken before a lazily loaded sink was known were fitted to the default limits;
+   * re-fit those bigger than the sink's own limit (or drop the few that cannot fit).
+   */
+  private refitQueued(): void {
+    const max = this.limits.maxRecordBytes - this.limits.perRecordOverheadBytes;
+    const unfit: Pending[] = [];
+    for (let i = this.queueHead; i < this.queue.length; i++) {
+      const p = this.queue[i]!;
+      if (p.record.bytes <= max) continue;
+      const fitted = fitEvent(p.record, max);
+      if (fitted === null) {
+        unfit.push(p);
+        continue;
+      }
+      this.liveBytes += fitted.bytes - p.record.bytes;
+      p.record = fitted;
+    }
+    if (unfit.length === 0) return;
+    const gone = new Set(unfit);
+    this.queue = this.queue.slice(this.queueHead).filter((p) => !gone.has(p));
+    this.queueHead = 0;
+    for (const p of unfit) this.settle(p);
+    this.drop(unfit.map((p) => p.record.event), 'event too large to serialize within the sink record limit');
   }
 
   private queuedCount(): number {
@@ -173,8 +226,23 @@ export class Dispatcher {
     const sink = this.sink!;
     this.callsInFlight++;
     const records = batch.map((p) => p.record);
+    const controller = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    const timeoutMs = this.delivery.writeTimeoutMs;
+    // A hanging sink must not hold a slot (and its events) forever: past the timeout the call
+    // counts as failed and is retried; the late call is aborted and its outcome ignored.
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        const err = new SinkTimeoutError(`${sink.name} write did not settle within ${timeoutMs} ms`, 'TimeoutError');
+        controller.abort(err);
+        reject(err);
+      }, timeoutMs);
+      timer.unref();
+    });
     // The sink's own HTTP calls run in a suppressed context so they are never audited.
-    runSuppressed(() => new Promise((resolve) => resolve(sink.write(records)))).then(
+    const written = runSuppressed(() => new Promise((resolve) => resolve(sink.write(records, { signal: controller.signal }))));
+    written.catch(() => {}); // after a timeout nobody listens to it any more
+    Promise.race([written, timedOut]).then(
       (result) => {
         const failed = (result as { failed?: Array<{ index: number; code?: string; message?: string; retryable?: boolean }> } | undefined)?.failed ?? [];
         const failedIdx = new Set<number>();
@@ -202,6 +270,7 @@ export class Dispatcher {
         this.retryLater(batch, `${sink.name} call failed`);
       },
     ).finally(() => {
+      clearTimeout(timer);
       this.callsInFlight--;
       this.publish();
       this.pump();
@@ -219,11 +288,13 @@ export class Dispatcher {
     const ceiling = Math.min(this.delivery.retryMaxDelayMs, this.delivery.retryBaseDelayMs * 2 ** (attempt - 1));
     const delay = Math.round(Math.random() * ceiling);
     const timer = setTimeout(() => {
+      this.retryTimers.delete(timer);
       // Retries go to the front: they are the oldest events.
       this.queue.splice(this.queueHead, 0, ...again);
       this.pump(true);
     }, delay);
-    timer.unref();
+    this.retryTimers.add(timer);
+    if (this.urgent === 0) timer.unref();
   }
 
   private settle(p: Pending): void {
@@ -267,5 +338,28 @@ export class Dispatcher {
 
   private publish(): void {
     this.hooks.onStats?.(this.stats());
+    if (!statsChannel.hasSubscribers || this.statsTimer !== null) return;
+    const wait = this.lastStatsPublish + STATS_INTERVAL_MS - Date.now();
+    if (wait <= 0) return this.publishNow();
+    // Trailing edge: the latest counters go out once the interval has passed.
+    this.statsTimer = setTimeout(() => this.publishNow(), wait);
+    this.statsTimer.unref();
+  }
+
+  /** Publishes the counters on the diagnostics channel now (flush, interval elapsed). */
+  private publishNow(): void {
+    if (this.statsTimer !== null) {
+      clearTimeout(this.statsTimer);
+      this.statsTimer = null;
+    }
+    if (!statsChannel.hasSubscribers) return;
+    this.lastStatsPublish = Date.now();
+    const message: StatsMessage = { sink: this.sink?.name ?? 'pending', ...this.stats() };
+    try {
+      statsChannel.publish(message);
+    } catch (err) {
+      // A throwing subscriber must not break delivery.
+      this.hooks.onError(new HookError(`diagnostics channel ${STATS_CHANNEL} subscriber`, err));
+    }
   }
 }

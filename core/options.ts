@@ -16,7 +16,7 @@ export type WhenBufferFull = 'drop-newest' | 'drop-oldest';
 export interface DeliveryOptions {
   /** How long an event may wait for more to fill its batch. Default 200 ms. */
   lingerMs?: number;
-  /** Most events per sink call (also capped by the sink's own limits). Default 500. */
+  /** Most events per sink call (also capped by the sink's own limits). Default: the sink's own limit (500 for Kinesis and Firehose). */
   maxBatchEvents?: number;
   /** Most sink calls in progress at once. Default 4. */
   maxInFlight?: number;
@@ -32,6 +32,12 @@ export interface DeliveryOptions {
   retryBaseDelayMs?: number;
   /** Longest retry delay. Default 5,000 ms. */
   retryMaxDelayMs?: number;
+  /**
+   * A sink call still unsettled after this long counts as a failed call and its batch is
+   * retried (the call is aborted through its AbortSignal). If the late call did get through,
+   * its events are delivered twice: delivery is at least once. Default 30,000 ms.
+   */
+  writeTimeoutMs?: number;
 }
 
 export interface CoreOptions {
@@ -55,6 +61,15 @@ export interface CoreOptions {
   onDrop?: (events: readonly AuditEvent[], reason: string) => void;
   /** Buffering, batching and retry of delivery to the sink. */
   delivery?: DeliveryOptions;
+  /**
+   * Flush on SIGTERM/SIGINT (one handler per process, shared by every auditLog()). If the app
+   * has its own listeners for the signal, the handler only flushes alongside them; if it is the
+   * only listener, it flushes and then re-raises the signal so the process exits as it would
+   * have without us. Default true.
+   */
+  handleSignals?: boolean;
+  /** Longest the signal handler waits for the flush before letting the process go. Default 5,000 ms. */
+  shutdownGraceMs?: number;
 }
 
 export type ResolvedDelivery = Required<DeliveryOptions>;
@@ -70,6 +85,8 @@ export interface ResolvedCoreOptions {
   incompleteAfterMs: number;
   onDrop: NonNullable<CoreOptions['onDrop']> | null;
   delivery: ResolvedDelivery;
+  handleSignals: boolean;
+  shutdownGraceMs: number;
 }
 
 export const DEFAULT_METHODS = ['POST', 'PUT', 'PATCH', 'DELETE'] as const;
@@ -102,7 +119,8 @@ function resolveDelivery(d: DeliveryOptions | undefined): ResolvedDelivery {
   }
   const resolved: ResolvedDelivery = {
     lingerMs: integer(o.lingerMs, 'delivery.lingerMs', 200, 0, 60_000),
-    maxBatchEvents: integer(o.maxBatchEvents, 'delivery.maxBatchEvents', 500, 1, 10_000),
+    // Default: no cap of our own; the sink's maxBatchRecords decides.
+    maxBatchEvents: integer(o.maxBatchEvents, 'delivery.maxBatchEvents', Number.MAX_SAFE_INTEGER, 1, 100_000),
     maxInFlight: integer(o.maxInFlight, 'delivery.maxInFlight', 4, 1, 256),
     maxBufferEvents: integer(o.maxBufferEvents, 'delivery.maxBufferEvents', 10_000, 1),
     maxBufferBytes: integer(o.maxBufferBytes, 'delivery.maxBufferBytes', 32 * 1024 * 1024, 1024),
@@ -110,6 +128,7 @@ function resolveDelivery(d: DeliveryOptions | undefined): ResolvedDelivery {
     maxAttempts: integer(o.maxAttempts, 'delivery.maxAttempts', 8, 1, 1000),
     retryBaseDelayMs: integer(o.retryBaseDelayMs, 'delivery.retryBaseDelayMs', 100, 0, 60_000),
     retryMaxDelayMs: integer(o.retryMaxDelayMs, 'delivery.retryMaxDelayMs', 5_000, 0, 600_000),
+    writeTimeoutMs: integer(o.writeTimeoutMs, 'delivery.writeTimeoutMs', 30_000, 1, 3_600_000),
   };
   return resolved;
 }
@@ -126,6 +145,8 @@ export function resolveCoreOptions(options: CoreOptions): ResolvedCoreOptions {
   }
   const recordOutside = options.recordOutsideRequests ?? true;
   if (typeof recordOutside !== 'boolean') throw new ConfigurationError('option "recordOutsideRequests" must be a boolean', 'recordOutsideRequests');
+  const handleSignals = options.handleSignals ?? true;
+  if (typeof handleSignals !== 'boolean') throw new ConfigurationError('option "handleSignals" must be a boolean', 'handleSignals');
   return {
     identify: optionalFunction(options.identify, 'identify'),
     methods: new Set(methodsIn.map((m) => m.toUpperCase())),
@@ -137,5 +158,7 @@ export function resolveCoreOptions(options: CoreOptions): ResolvedCoreOptions {
     incompleteAfterMs: integer(options.incompleteAfterMs, 'incompleteAfterMs', 30_000, 10, 3_600_000),
     onDrop: optionalFunction(options.onDrop, 'onDrop'),
     delivery: resolveDelivery(options.delivery),
+    handleSignals,
+    shutdownGraceMs: integer(options.shutdownGraceMs, 'shutdownGraceMs', 5_000, 0, 600_000),
   };
 }

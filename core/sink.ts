@@ -41,6 +41,16 @@ export interface SinkWriteResult {
   failed?: readonly SinkEntryFailure[];
 }
 
+/** What the dispatcher passes with each `write`. */
+export interface SinkWriteContext {
+  /**
+   * Aborted when the call exceeded `delivery.writeTimeoutMs`: the dispatcher has already
+   * counted it as failed and will retry the batch. Pass it on (e.g. as the AWS SDK's
+   * `abortSignal`) so the abandoned call stops.
+   */
+  readonly signal: AbortSignal;
+}
+
 export interface Sink {
   /** Shown in errors and stats. */
   readonly name: string;
@@ -49,7 +59,7 @@ export interface Sink {
    * Delivers a batch. Resolve when delivered (optionally listing failed entries); reject when
    * the whole call failed: the dispatcher retries with backoff either way.
    */
-  write(records: readonly SinkRecord[]): Promise<SinkWriteResult | void> | SinkWriteResult | void;
+  write(records: readonly SinkRecord[], context?: SinkWriteContext): Promise<SinkWriteResult | void> | SinkWriteResult | void;
   /** Releases resources (clients, file handles). Called once by `close()` after the last write. */
   close?(): Promise<void> | void;
 }
