@@ -69,10 +69,15 @@ export class Dispatcher {
     private readonly delivery: ResolvedDelivery,
     private readonly hooks: DispatcherHooks,
   ) {
-    Promise.resolve(sink).then(
+    // A sink object is used at once (its limits apply from the first event); a promised one
+    // when it resolves, re-fitting what was queued meanwhile.
+    if (!(sink instanceof Promise)) {
+      this.useSink(sink);
+      return;
+    }
+    sink.then(
       (s) => {
-        this.sink = s;
-        this.limits = { ...DEFAULT_SINK_LIMITS, ...s.limits };
+        this.useSink(s);
         this.refitQueued();
         this.pump();
       },
@@ -82,6 +87,11 @@ export class Dispatcher {
         this.failAll(`sink unavailable: ${err instanceof Error ? err.message : String(err)}`);
       },
     );
+  }
+
+  private useSink(s: Sink): void {
+    this.sink = s;
+    this.limits = { ...DEFAULT_SINK_LIMITS, ...s.limits };
   }
 
   stats(): DeliveryStats {

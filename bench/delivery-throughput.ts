@@ -1,0 +1,88 @@
+/**
+ * Events/s through the delivery path on one JS thread: the instance's event bus, redaction
+ * (the default URL, header and body rules), serialization with the record-size fit, and
+ * batching by the dispatcher into a null transport (a Sink whose write resolves at once).
+ * Baseline, same run and same events: JSON.stringify alone.
+ *
+ *   taskset -c 0 node --import=tsx bench/delivery-throughput.ts [--events 50000]
+ */
+import { performance } from 'node:perf_hooks';
+import { AuditPipeline, resolveCoreOptions, type AuditEvent } from '../core/index.js';
+import { compileRedactor } from '../core/redact.js';
+import { benchEvent, flag, nullSink, printResult } from './delivery-common.js';
+
+const total = flag('events', 50_000);
+const CHUNK = 5_000;
+const events: AuditEvent[] = Array.from({ length: total }, (_, i) => benchEvent(i));
+
+function baseline(): number {
+  let bytes = 0;
+  const t0 = performance.now();
+  for (const e of events) bytes += JSON.stringify(e).length;
+  const ms = performance.now() - t0;
+  if (bytes === 0) throw new Error('unreachable');
+  return total / (ms / 1000);
+}
+
+async function delivery(redact = true): Promise<{ perSecond: number; batches: number }> {
+  const sink = nullSink();
+  let batches = 0;
+  const write = sink.write.bind(sink);
+  sink.write = (records) => {
+    batches++;
+    return write(records);
+  };
+  const pipeline = new AuditPipeline(resolveCoreOptions({ onError: () => {} }), sink);
+  const redactor = compileRedactor([]);
+  const t0 = performance.now();
+  for (let start = 0; start < total; start += CHUNK) {
+    for (let i = start; i < Math.min(total, start + CHUNK); i++) {
+      const e = events[i]!;
+      if (!redact) {
+        pipeline.bus.emit('event', e);
+        continue;
+      }
+      pipeline.bus.emit('event', {
+        ...e,
+        url: redactor.url(e.url),
+        request_headers: redactor.headers(e.request_headers),
+        request_body: redactor.body(e.request_body, e.request_headers['content-type']),
+        response_headers: redactor.headers(e.response_headers),
+        response_body: redactor.body(e.response_body, e.response_headers['content-type']),
+      });
+    }
+    await pipeline.flush();
+  }
+  const ms = performance.now() - t0;
+  const stats = pipeline.stats();
+  if (stats.sent !== total || sink.events !== total) throw new Error(`lost events: ${JSON.stringify(stats)}`);
+  return { perSecond: total / (ms / 1000), batches };
+}
+
+// Warm both paths up, then measure three rounds each and keep the median.
+baseline();
+await delivery();
+const base: number[] = [];
+const full: number[] = [];
+const unredacted: number[] = [];
+let batches = 0;
+for (let round = 0; round < 3; round++) {
+  base.push(baseline());
+  const d = await delivery();
+  full.push(d.perSecond);
+  batches = d.batches;
+  unredacted.push((await delivery(false)).perSecond);
+}
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[1]!;
+const bytes = Buffer.byteLength(JSON.stringify(events[0]));
+printResult('delivery-throughput', {
+  events: total,
+  eventBytes: bytes,
+  deliveryEventsPerSec: Math.round(median(full)),
+  baselineJsonStringifyEventsPerSec: Math.round(median(base)),
+  ratioToBaseline: Number((median(full) / median(base)).toFixed(3)),
+  // The same path without the redaction step: bus + serialization + batching only.
+  withoutRedactionEventsPerSec: Math.round(median(unredacted)),
+  withoutRedactionRatioToBaseline: Number((median(unredacted) / median(base)).toFixed(3)),
+  batchesPerRun: batches,
+});

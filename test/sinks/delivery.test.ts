@@ -1,0 +1,177 @@
+/**
+ * Delivery policy with misbehaving sinks, through a real Express app: a sink that hangs or
+ * throws never delays an inbound response; hanging calls time out (writeTimeoutMs), are aborted
+ * and retried; spent events are counted and passed to onDrop. Stats on the diagnostics channel.
+ */
+import test from 'ava';
+import diagnosticsChannel from 'node:diagnostics_channel';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { performance } from 'node:perf_hooks';
+import { auditLog, memorySink, STATS_CHANNEL, type AuditEvent, type Sink, type SinkRecord, type StatsMessage } from '../../index.js';
+import { startUpstream, type Running } from '../helpers/servers.js';
+import { auditEventFactory } from '../helpers/factories.js';
+import { identifyByHeader, startApp } from './_support.js';
+
+let upstream: Running;
+test.before(async () => {
+  upstream = await startUpstream();
+});
+test.after.always(() => upstream?.close());
+
+/** Times one inbound request (which makes one audited outbound call). */
+async function timedRequest(appUrl: string, n: number): Promise<number> {
+  const t0 = performance.now();
+  const res = await fetch(`${appUrl}/call?n=${n}`, { headers: { 'x-account': 'acme' } });
+  await res.arrayBuffer();
+  return performance.now() - t0;
+}
+
+test.serial('a hanging sink never delays inbound responses; its calls time out, are aborted, retried, then counted as failed', async (t) => {
+  let pending = 0;
+  const aborted: unknown[] = [];
+  const hanging: Sink = {
+    name: 'hanging',
+    write(_records, context) {
+      pending++;
+      context?.signal.addEventListener('abort', () => aborted.push(context.signal.reason));
+      return new Promise(() => {}); // never settles
+    },
+  };
+  const dropped: AuditEvent[] = [];
+  const audit = auditLog({
+    sink: hanging, identify: identifyByHeader, recordOutsideRequests: false, handleSignals: false,
+    onDrop: (events) => dropped.push(...events), onError: () => {},
+    delivery: { lingerMs: 0, writeTimeoutMs: 400, maxAttempts: 2, retryBaseDelayMs: 10, retryMaxDelayMs: 10 },
+  });
+  const app = await startApp(audit, upstream.url);
+  try {
+    await timedRequest(app.url, 0); // warm up; its event goes to the hanging sink
+    await sleep(50);
+    t.true(pending >= 1, 'a sink call is hanging');
+    const latencies: number[] = [];
+    for (let i = 1; i <= 20; i++) latencies.push(await timedRequest(app.url, i));
+    t.true(pending >= 1);
+    t.true(Math.max(...latencies) < 150, `inbound latencies while the sink hangs: max ${Math.max(...latencies).toFixed(1)} ms`);
+    await audit.flush();
+    t.log(`max inbound latency while the sink hung: ${Math.max(...latencies).toFixed(1)} ms`);
+  } finally {
+    await app.close();
+    await audit.close();
+  }
+  const stats = audit.stats();
+  t.is(stats.failed, 21);
+  t.is(dropped.length, 21);
+  t.is(stats.sent, 0);
+  t.is(stats.queued, 0);
+  t.true(stats.retried >= 21);
+  t.true(aborted.length >= 2 && aborted.every((r) => (r as Error).name === 'SinkTimeoutError'), 'timed-out calls are aborted through the signal');
+});
+
+test.serial('a throwing sink never delays inbound responses; failed calls are reported, retried, counted', async (t) => {
+  let calls = 0;
+  const throwing: Sink = {
+    name: 'throwing',
+    write() {
+      calls++;
+      throw new Error('sink exploded');
+    },
+  };
+  const errors: unknown[] = [];
+  const dropped: AuditEvent[] = [];
+  const audit = auditLog({
+    sink: throwing, identify: identifyByHeader, recordOutsideRequests: false, handleSignals: false,
+    onError: (e) => errors.push(e), onDrop: (events) => dropped.push(...events),
+    delivery: { lingerMs: 0, maxAttempts: 3, retryBaseDelayMs: 5, retryMaxDelayMs: 20 },
+  });
+  const app = await startApp(audit, upstream.url);
+  const latencies: number[] = [];
+  try {
+    for (let i = 0; i < 20; i++) latencies.push(await timedRequest(app.url, i));
+    await audit.flush();
+  } finally {
+    await app.close();
+    await audit.close();
+  }
+  t.true(Math.max(...latencies) < 150, `max ${Math.max(...latencies).toFixed(1)} ms`);
+  t.is(audit.stats().failed, 20);
+  t.is(dropped.length, 20);
+  t.true(calls >= 3);
+  t.true(errors.some((e) => (e as Error).name === 'SinkDeliveryError' && /sink exploded/.test((e as Error).message)));
+});
+
+test.serial('a slow sink that recovers: a call that times out is retried and the events arrive (possibly twice: at least once)', async (t) => {
+  const delivered: string[] = [];
+  let first = true;
+  const slowOnce: Sink = {
+    name: 'slow-once',
+    async write(records: readonly SinkRecord[]) {
+      if (first) {
+        first = false;
+        await sleep(600); // longer than writeTimeoutMs: counted as failed, but it does land
+      }
+      for (const r of records) delivered.push(r.event.id);
+    },
+  };
+  const audit = auditLog({ sink: slowOnce, handleSignals: false, onError: () => {}, delivery: { lingerMs: 0, writeTimeoutMs: 200, retryBaseDelayMs: 1, retryMaxDelayMs: 5 } });
+  const events = Array.from({ length: 5 }, () => auditEventFactory());
+  for (const e of events) audit.pipeline.bus.emit('event', e);
+  await audit.flush();
+  await sleep(700);
+  await audit.close();
+  t.true(events.every((e) => delivered.includes(e.id)));
+  t.is(audit.stats().sent, 5);
+  t.true(delivered.length > 5, 'the late call landed too: a duplicate, as documented');
+});
+
+test.serial('buffer bound: drop-newest (default) and drop-oldest are counted, reported, and never grow the buffer', async (t) => {
+  for (const whenFull of ['drop-newest', 'drop-oldest'] as const) {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const got: string[] = [];
+    const gated: Sink = { name: 'gated', async write(records) { await gate; for (const r of records) got.push(r.event.id); } };
+    const dropped: string[] = [];
+    const audit = auditLog({
+      sink: gated, handleSignals: false, onError: () => {}, onDrop: (events) => dropped.push(...events.map((e) => e.id)),
+      delivery: { lingerMs: 0, maxBatchEvents: 5, maxInFlight: 1, maxBufferEvents: 20, whenFull },
+    });
+    const ids: string[] = [];
+    for (let i = 0; i < 100; i++) {
+      const e = auditEventFactory();
+      ids.push(e.id);
+      audit.pipeline.bus.emit('event', e);
+      t.true(audit.stats().queued <= 20);
+    }
+    release();
+    await audit.close();
+    const stats = audit.stats();
+    t.is(stats.dropped, 80, whenFull);
+    t.deepEqual([...got, ...dropped].sort(), [...ids].sort());
+    if (whenFull === 'drop-newest') t.deepEqual(got, ids.slice(0, 20));
+    else t.deepEqual(got, [...ids.slice(0, 5), ...ids.slice(85)], 'the in-flight batch, then the newest');
+  }
+});
+
+test.serial(`stats are published on the "${STATS_CHANNEL}" diagnostics channel, rate-limited, and on flush`, async (t) => {
+  const messages: Array<StatsMessage & { at: number }> = [];
+  const listener = (m: unknown) => messages.push({ ...(m as StatsMessage), at: Date.now() });
+  diagnosticsChannel.subscribe(STATS_CHANNEL, listener);
+  const sink = memorySink();
+  const audit = auditLog({ sink, handleSignals: false, delivery: { lingerMs: 5 } });
+  try {
+    const started = Date.now();
+    for (let round = 0; round < 10; round++) {
+      for (let i = 0; i < 100; i++) audit.pipeline.bus.emit('event', auditEventFactory());
+      await sleep(30);
+    }
+    await audit.flush();
+    const elapsed = Date.now() - started;
+    t.true(messages.length >= 2);
+    t.true(messages.length <= Math.ceil(elapsed / 100) + 3, `${messages.length} messages in ${elapsed} ms`);
+    const last = messages.at(-1)!;
+    t.like(last, { sink: 'memory', queued: 0, sent: 1_000, retried: 0, dropped: 0, failed: 0 });
+    for (let i = 1; i < messages.length - 1; i++) t.true(messages[i]!.at - messages[i - 1]!.at >= 95, 'at most one message per 100 ms between flushes');
+  } finally {
+    diagnosticsChannel.unsubscribe(STATS_CHANNEL, listener);
+    await audit.close();
+  }
+});
