@@ -20,7 +20,7 @@ export interface PartitionCollector {
   onObjectEvent(event: S3Event): void;
   /** Notifications seen, records in them, records ignored (outside the data prefix or layout). */
   readonly counts: { notifications: number; records: number; ignored: number };
-  /** Every partition announced so far, in the order first seen. */
+  /** Every partition announced so far, sorted by account and day (for reading; the loader keeps arrival order). */
   partitions(): AnnouncedPartition[];
   /** The statements the loader would run to add every partition announced so far. */
   statements(database: string, table: string): AddPartitionsStatement[];
@@ -29,6 +29,7 @@ export interface PartitionCollector {
 export function collectPartitions(prefix: string): PartitionCollector {
   const byLocation = new Map<string, AnnouncedPartition>();
   const counts = { notifications: 0, records: 0, ignored: 0 };
+  const sorted = () => [...byLocation.values()].sort((a, b) => a.location.localeCompare(b.location));
   return {
     counts,
     onObjectEvent(event) {
@@ -44,7 +45,7 @@ export function collectPartitions(prefix: string): PartitionCollector {
         if (!byLocation.has(partition.location)) byLocation.set(partition.location, partition);
       }
     },
-    partitions: () => [...byLocation.values()],
-    statements: (database, table) => addPartitionsStatements(database, table, [...byLocation.values()]),
+    partitions: sorted,
+    statements: (database, table) => addPartitionsStatements(database, table, sorted()),
   };
 }

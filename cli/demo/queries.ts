@@ -52,12 +52,17 @@ export async function runNamedQueries(dir: string, featuredAccount: string): Pro
     { name: 'requests-per-method', params: { account_id: account, dt } },
     { name: 'errors', params: { dt: String(errorDay.dt), limit: 12 } },
     { name: 'slowest-calls', params: { account_id: account, from: String(days.first), to: String(days.last), limit: 8 } },
-    { name: 'account-window', params: { account_id: account, from: `${dt}T00:00:00.000Z`, to: `${dt}T23:59:59.999Z`, limit: 8 } },
+    { name: 'account-window', params: { account_id: account, from: `${dt}T00:00:00.000Z`, to: nextDay(dt), limit: 8 } },
     { name: 'request-trail', params: { request_id: String(trail.request_id), account_id: String(trail.account_id), dt: String(trail.dt) } },
   ];
   const runs: QueryRun[] = [];
   for (const { name, params } of plan) runs.push({ name, params, result: await runLocalNamedQuery({ name, dir, params }) });
   return runs;
+}
+
+/** Midnight UTC after `dt` (YYYY-MM-DD), as the exclusive end of a one-day window. */
+function nextDay(dt: string): string {
+  return new Date(Date.parse(`${dt}T00:00:00.000Z`) + 24 * 60 * 60 * 1000).toISOString();
 }
 
 export function printQueryRun(run: QueryRun, print: (text: string) => void): void {
