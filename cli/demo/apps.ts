@@ -35,7 +35,7 @@ export interface DemoApps {
   koaUrl: string;
   /** Everything the audit log reported through onError (expected: nothing). */
   auditErrors: string[];
-  /** Stops both apps, then flushes and closes the audit log. */
+  /** Stops both apps, then flushes and closes the audit log. Safe to call again. */
   stop(): Promise<void>;
 }
 
@@ -128,15 +128,16 @@ export async function startDemoApps(options: { storeUrl: string; kinesis: Kinesi
   const expressServer = http.createServer(expressApp);
   const koaServer = http.createServer(koaApp.callback());
   const [expressUrl, koaUrl] = await Promise.all([listen(expressServer), listen(koaServer)]);
+  let stopping: Promise<void> | null = null;
   return {
     audit,
     expressUrl,
     koaUrl,
     auditErrors,
-    async stop() {
+    stop: () => (stopping ??= (async () => {
       await Promise.all([closeServer(expressServer), closeServer(koaServer)]);
       koaAgent.destroy();
       await audit.close();
-    },
+    })()),
   };
 }
