@@ -2,7 +2,8 @@
  * The fake upstream the demo apps call: a small "store" API on 127.0.0.1:0 whose answers cover
  * what an audit log has to record: 2xx with JSON bodies, 4xx, 5xx, and a connection reset
  * (a network error, no status at all). Latencies vary per route so slowest-calls has something
- * to rank; they come from a seeded generator so every run looks alike.
+ * to rank. They come from a seeded generator, so runs look alike (not identical: concurrent
+ * requests draw from it in the order they arrive).
  */
 import { once } from 'node:events';
 import http from 'node:http';
