@@ -2,7 +2,6 @@
  * CallRecord → schema-v1 AuditEvent: header normalization, body decoding, redaction and the
  * user's `redact` hook. Runs off the request path (the pipeline batches it on setImmediate).
  */
-import { v7 as uuidv7 } from 'uuid';
 import type { CallRecord } from './call-record.js';
 import { decodeBody } from './body-decoding.js';
 import { HookError } from './errors.js';
@@ -10,6 +9,7 @@ import { normalizeHeaders } from './headers.js';
 import { resolveIdentity, resolveRequestId } from './identity.js';
 import type { ResolvedCoreOptions } from './options.js';
 import type { Redactor } from './redact.js';
+import { uuidv7 } from './uuid-v7.js';
 import { SCHEMA_VERSION, validateAuditEvent, type AuditEvent } from './schema.js';
 
 function errorText(err: unknown): string {
@@ -35,7 +35,7 @@ export function buildEvent(record: CallRecord, options: ResolvedCoreOptions, red
   if (record.error !== null && record.incomplete !== null) error = `${error} (${record.incomplete})`;
 
   let event: AuditEvent = {
-    id: uuidv7({ msecs: record.startedAtMs }),
+    id: uuidv7(record.startedAtMs),
     time: new Date(record.startedAtMs).toISOString(),
     account_id: identity.accountId,
     user_id: identity.userId,

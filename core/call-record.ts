@@ -6,37 +6,43 @@
 import type { InboundContext } from './context.js';
 import type { AuditPipeline } from './pipeline.js';
 
-/** A bounded copy of a body as it streams past: keeps at most `limit` bytes, counts them all. */
+/**
+ * A bounded view of a body as it streams past: keeps at most `limit` bytes, counts them all.
+ *
+ * No copies on the hot path. Buffers are kept as views: the HTTP parsers hand each chunk to
+ * the stream and never reuse it, and an app's own request buffers are alive for the call
+ * anyway. Strings are immutable and kept as they are, unless only part of one fits: then just
+ * that part is copied, so a huge string is not retained for the length of a slow call.
+ */
 export class BodyTap {
-  readonly chunks: Buffer[] = [];
+  readonly chunks: Array<Uint8Array | string> = [];
   captured = 0;
   total = 0;
   constructor(readonly limit: number) {}
 
   push(chunk: unknown, encoding?: BufferEncoding): void {
-    let buf: Buffer;
     if (typeof chunk === 'string') {
-      // Strings are immutable: measure now, convert only the part we keep.
-      const len = Buffer.byteLength(chunk, encoding);
+      const utf8 = encoding === undefined || encoding === 'utf8' || encoding === 'utf-8';
+      const len = utf8 ? Buffer.byteLength(chunk) : Buffer.byteLength(chunk, encoding);
       this.total += len;
-      if (this.captured >= this.limit) return;
-      buf = Buffer.from(chunk, encoding);
+      const room = this.limit - this.captured;
+      if (room <= 0) return;
+      if (utf8 && len <= room) {
+        this.chunks.push(chunk);
+        this.captured += len;
+      } else {
+        const buf = Buffer.from(chunk, encoding).subarray(0, room);
+        this.chunks.push(Buffer.from(buf));
+        this.captured += buf.byteLength;
+      }
     } else if (chunk instanceof Uint8Array) {
       this.total += chunk.byteLength;
-      if (this.captured >= this.limit) return;
-      // Copy: the caller may reuse its buffer (socket slabs, pooled chunks).
       const room = this.limit - this.captured;
-      buf = Buffer.from(chunk.subarray(0, room));
-      this.chunks.push(buf);
-      this.captured += buf.byteLength;
-      return;
-    } else {
-      return;
+      if (room <= 0) return;
+      const view = chunk.byteLength <= room ? chunk : chunk.subarray(0, room);
+      this.chunks.push(view);
+      this.captured += view.byteLength;
     }
-    const room = this.limit - this.captured;
-    if (buf.byteLength > room) buf = buf.subarray(0, room);
-    this.chunks.push(buf);
-    this.captured += buf.byteLength;
   }
 
   get truncated(): boolean {
@@ -44,7 +50,8 @@ export class BodyTap {
   }
 
   bytes(): Buffer {
-    return this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.captured);
+    const parts = this.chunks.map((c) => (typeof c === 'string' ? Buffer.from(c) : Buffer.from(c.buffer, c.byteOffset, c.byteLength)));
+    return parts.length === 1 ? parts[0]! : Buffer.concat(parts, this.captured);
   }
 }
 

@@ -18,13 +18,18 @@ function text(v: unknown): string {
   return String(v);
 }
 
+interface HasGetHeaders {
+  getHeaders(): Record<string, unknown>;
+}
+
 /**
- * Accepts: undici's raw header string (`"a: b\r\nc: d\r\n"`), a flat [name, value, …] array of
+ * Accepts: a node:http ClientRequest (its getHeaders() is read), undici's raw header string (`"a: b\r\nc: d\r\n"`), a flat [name, value, …] array of
  * strings or Buffers, an array of [name, value] pairs, or a node:http header object.
  */
 export function normalizeHeaders(raw: unknown): HeaderMap {
   const out: HeaderMap = Object.create(null);
   if (raw === null || raw === undefined) return { ...out };
+  if (typeof (raw as HasGetHeaders).getHeaders === 'function') raw = (raw as HasGetHeaders).getHeaders();
   if (typeof raw === 'string') {
     for (const line of raw.split('\r\n')) {
       const i = line.indexOf(':');
@@ -37,8 +42,12 @@ export function normalizeHeaders(raw: unknown): HeaderMap {
       for (let i = 0; i + 1 < raw.length; i += 2) add(out, text(raw[i]), text(raw[i + 1]));
     }
   } else if (typeof raw === 'object') {
-    for (const [k, v] of Object.entries(raw as Record<string, unknown>)) {
-      if (v !== undefined) add(out, k, text(v));
+    for (const k in raw) {
+      const v = (raw as Record<string, unknown>)[k];
+      if (v === undefined) continue;
+      // node:http header objects are already lower-case with one entry per name.
+      const key = k.toLowerCase();
+      out[key] = out[key] === undefined ? (typeof v === 'string' ? v : text(v)) : `${out[key]}, ${text(v)}`;
     }
   }
   // A plain object (not null-prototype) serializes and compares like any other.

@@ -58,7 +58,8 @@ function onRequestStart(message: unknown): void {
   const req = (message as { request: http.ClientRequest }).request;
   try {
     const record = recordFor(req);
-    if (record !== null) record.requestHeaders = req.getHeaders();
+    // The request itself: its headers are final once sent and are read when the event is built.
+    if (record !== null) record.requestHeaders = req;
   } catch (err) {
     reportHookFailure(err, records.get(req));
   }
@@ -79,8 +80,9 @@ function onResponseFinish(message: unknown): void {
   if (record === undefined || record === null) return;
   try {
     record.status = response.statusCode ?? null;
-    // A copy: clients edit the live object (axios deletes content-encoding once it decompresses).
-    record.responseHeaders = { ...response.headers };
+    // rawHeaders, not headers: clients edit the parsed object (axios deletes content-encoding
+    // once it decompresses); the raw list is left alone and costs nothing to keep.
+    record.responseHeaders = response.rawHeaders;
     record.lastActivity = registry.coarseNow;
     const tap = (record.responseBody = new BodyTap(record.maxBodyBytes));
     const push = response.push;
@@ -97,7 +99,8 @@ function onResponseFinish(message: unknown): void {
       }
       return push.call(this, chunk, encoding);
     };
-    response.once('close', onResponseClose);
+    // 'close' fires once per response; `on` avoids the wrapper `once` allocates.
+    response.on('close', onResponseClose);
   } catch (err) {
     reportHookFailure(err, record);
   }

@@ -5,7 +5,10 @@
  */
 import http from 'node:http';
 import express from 'express';
-import type { Sink } from '../../index.js';
+import type { Sink, auditLog as AuditLogFn } from '../../index.js';
+
+// Measure what users run: the compiled package (`npm run build`), not tsx-transpiled sources.
+const PACKAGE = process.env.AUDIT_PACKAGE ?? '../../dist/index.js';
 
 const { MODE, CLIENT, UPSTREAM } = process.env as Record<string, string>;
 const payload = JSON.stringify({ order: 'ord_123456', items: Array.from({ length: 12 }, (_, i) => ({ sku: `SKU-${i}-XXXXXXXX`, qty: i, price: 19.99 + i, note: 'standard shipping, no gift wrap' })) }).slice(0, 1024);
@@ -18,7 +21,7 @@ const nullSink: Sink = { name: 'null', write() {} };
 let events = 0;
 const app = express();
 if (MODE === 'audit') {
-  const { auditLog } = await import('../../index.js');
+  const { auditLog } = (await import(PACKAGE)) as { auditLog: typeof AuditLogFn };
   // AUDIT_METHODS=none isolates the fixed cost (context per request, subscribed channels).
   const methods = process.env.AUDIT_METHODS === 'none' ? [] : undefined;
   const audit = auditLog({ sink: nullSink, recordOutsideRequests: false, methods });

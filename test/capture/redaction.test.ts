@@ -96,3 +96,10 @@ test.serial('end to end: nothing secret leaves the process, and the redact hook 
     await upstream.close();
   }
 });
+
+test('every default body-key name contains one of the pre-filter fragments', async (t) => {
+  const { BODY_KEY_FRAGMENTS, DEFAULT_REDACTION } = await import('../../core/redact.js');
+  for (const name of [...DEFAULT_REDACTION.bodyKeys.exact, ...DEFAULT_REDACTION.bodyKeys.containing]) {
+    t.true(BODY_KEY_FRAGMENTS.some((f) => name.replace(/[-_]/g, '').includes(f)), name);
+  }
+});
