@@ -2,17 +2,24 @@
  * Memory with the sink down: 1,000 events/s for 60 s (default; `--seconds N` to shorten) into a
  * Kinesis sink whose endpoint refuses connections, against a baseline run with the sink up
  * (kinesalite in-process in both runs, so the only difference is reachability). Each run is a
- * fresh child process; RSS is sampled every second. Default delivery options (buffer bound
- * 10,000 events / 32 MiB, drop-newest).
+ * fresh child process (with --expose-gc); RSS is sampled every second after a full GC. kinesalite runs in the parent, so its storage
+ * is not in the children's RSS. Default delivery options (buffer bound 10,000 events / 32 MiB,
+ * drop-newest).
  *
  *   node --import=tsx bench/delivery-outage-rss.ts [--seconds 60]
  */
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { AuditPipeline, resolveCoreOptions } from '../core/index.js';
 import { kinesisSink } from '../sinks/kinesis.js';
 import { kinesisClientFor, startKinesalite } from '../test/helpers/kinesalite.js';
+
+const arg = (name: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i === -1 ? undefined : process.argv[i + 1];
+};
 import { benchEvent, flag, printResult } from './delivery-common.js';
 
 const seconds = flag('seconds', 60);
@@ -28,13 +35,12 @@ async function refusedEndpoint(): Promise<string> {
   return `http://127.0.0.1:${port}`;
 }
 
-async function child(mode: 'up' | 'down') {
-  const kinesis = await startKinesalite();
-  await kinesis.createStream('rss', 2);
-  const endpoint = mode === 'up' ? kinesis.endpoint : await refusedEndpoint();
+async function child(mode: 'up' | 'down', upEndpoint: string) {
+  const endpoint = mode === 'up' ? upEndpoint : await refusedEndpoint();
   const sink = kinesisSink({ streamName: 'rss', client: kinesisClientFor(endpoint) });
   const pipeline = new AuditPipeline(resolveCoreOptions({ onError: () => {} }), sink);
   const samples: number[] = [];
+  const heap: number[] = [];
   const start = Date.now();
   let emitted = 0;
   await new Promise<void>((resolve) => {
@@ -47,7 +53,14 @@ async function child(mode: 'up' | 'down') {
         resolve();
       }
     }, 10);
-    const sampler = setInterval(() => samples.push(process.memoryUsage().rss), 1_000);
+    // A full GC before each sample (children run with --expose-gc): RSS then shows what is
+    // retained, not how far the collector happened to lag.
+    const gc = (globalThis as { gc?: () => void }).gc;
+    const sampler = setInterval(() => {
+      gc?.();
+      samples.push(process.memoryUsage().rss);
+      heap.push(process.memoryUsage().heapUsed);
+    }, 1_000);
   });
   const stats = pipeline.stats();
   const result = {
@@ -55,23 +68,28 @@ async function child(mode: 'up' | 'down') {
     rssMaxMiB: Number((Math.max(...samples) / MiB).toFixed(1)),
     rssFinalMiB: Number((samples.at(-1)! / MiB).toFixed(1)),
     rssFirstMiB: Number((samples[0]! / MiB).toFixed(1)),
-    heapUsedMiB: Number((process.memoryUsage().heapUsed / MiB).toFixed(1)),
+    rssEvery10sMiB: samples.filter((_, i) => i % 10 === 9).map((b) => Number((b / MiB).toFixed(1))),
+    heapUsedAfterGcEvery10sMiB: heap.filter((_, i) => i % 10 === 9).map((b) => Number((b / MiB).toFixed(1))),
     stats,
   };
   console.log(JSON.stringify(result));
   process.exit(0);
 }
 
-const modeArg = process.argv.indexOf('--child');
-if (modeArg !== -1) {
-  await child(process.argv[modeArg + 1] as 'up' | 'down');
+if (arg('child') !== undefined) {
+  await child(arg('child') as 'up' | 'down', arg('endpoint')!);
 } else {
+  const kinesis = await startKinesalite();
+  await kinesis.createStream('rss', 2);
   const self = fileURLToPath(import.meta.url);
-  const run = (mode: string) => JSON.parse(execFileSync(process.execPath, ['--import=tsx', self, '--child', mode, '--seconds', String(seconds)], {
-    encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'],
-  }).trim().split('\n').pop()!);
-  const up = run('up');
-  const down = run('down');
+  const run = async (mode: string) => {
+    const { stdout } = await promisify(execFile)(process.execPath,
+      ['--expose-gc', '--import=tsx', self, '--child', mode, '--seconds', String(seconds), '--endpoint', kinesis.endpoint], { maxBuffer: 1 << 20 });
+    return JSON.parse(stdout.trim().split('\n').pop()!);
+  };
+  const up = await run('up');
+  const down = await run('down');
+  await kinesis.stop();
   printResult('delivery-outage-rss', {
     seconds, eventsPerSec: RATE,
     baselineSinkUp: up,

@@ -175,3 +175,74 @@ test.serial(`stats are published on the "${STATS_CHANNEL}" diagnostics channel, 
     await audit.close();
   }
 });
+
+test.serial('retries back off exponentially with full jitter, capped by retryMaxDelayMs, within the attempt budget', async (t) => {
+  const attempts: number[] = [];
+  const failing: Sink = { name: 'failing', write() { attempts.push(performance.now()); throw new Error('down'); } };
+  const base = 40;
+  const max = 200;
+  const audit = auditLog({
+    sink: failing, handleSignals: false, onError: () => {},
+    delivery: { lingerMs: 0, maxAttempts: 7, retryBaseDelayMs: base, retryMaxDelayMs: max },
+  });
+  audit.pipeline.bus.emit('event', auditEventFactory());
+  await audit.close();
+  t.is(attempts.length, 7, 'maxAttempts attempts in all');
+  const gaps = attempts.slice(1).map((at, i) => at - attempts[i]!);
+  gaps.forEach((gap, i) => {
+    const ceiling = Math.min(max, base * 2 ** i);
+    t.true(gap <= ceiling + 30, `retry ${i + 1}: waited ${gap.toFixed(1)} ms, ceiling ${ceiling} ms`);
+  });
+  t.true(gaps.reduce((a, b) => a + b, 0) <= [40, 80, 160, 200, 200, 200].reduce((a, b) => a + b, 0) + 6 * 30);
+  t.deepEqual(audit.stats(), { queued: 0, sent: 0, retried: 6, dropped: 0, failed: 1 });
+});
+
+test('a retry waiting when the event loop empties keeps the process alive until it is delivered (beforeExit flush)', async (t) => {
+  const { execFile } = await import('node:child_process');
+  const { promisify } = await import('node:util');
+  const { fileURLToPath } = await import('node:url');
+  const script = `
+    import { auditLog } from './index.ts';
+    import { auditEventFactory } from './test/helpers/factories.ts';
+    let calls = 0;
+    const sink = { name: 'flaky', write(records) {
+      if (++calls === 1) throw new Error('first call fails');
+      console.log('delivered ' + records.length + ' on call ' + calls);
+    } };
+    const audit = auditLog({ sink, handleSignals: false, onError: () => {}, delivery: { lingerMs: 0, retryBaseDelayMs: 400, retryMaxDelayMs: 400 } });
+    audit.pipeline.bus.emit('event', auditEventFactory());
+    // The first call fails while this timer keeps the process up; then nothing but the (unref'd)
+    // retry timer is left: once beforeExit asks for a flush, that timer must keep the process alive.
+    setTimeout(() => {}, 100);`;
+  const { stdout } = await promisify(execFile)(process.execPath, ['--import=tsx', '--input-type=module', '-e', script], { cwd: fileURLToPath(new URL('../../', import.meta.url)) });
+  t.regex(stdout, /delivered 1 on call 2/);
+});
+
+test('batches respect maxBatchEvents and the sink limits; at most maxInFlight calls run at once; lingerMs bounds the wait', async (t) => {
+  let inFlight = 0;
+  let maxSeen = 0;
+  const sizes: number[] = [];
+  const slow: Sink = {
+    name: 'slow',
+    limits: { maxBatchRecords: 40, maxBatchBytes: 64 * 1024 },
+    async write(records) {
+      sizes.push(records.length);
+      maxSeen = Math.max(maxSeen, ++inFlight);
+      await sleep(20);
+      inFlight--;
+    },
+  };
+  const audit = auditLog({ sink: slow, handleSignals: false, delivery: { lingerMs: 30, maxBatchEvents: 25, maxInFlight: 2 } });
+  for (let i = 0; i < 500; i++) audit.pipeline.bus.emit('event', auditEventFactory());
+  await audit.flush();
+  t.is(maxSeen, 2);
+  t.true(sizes.every((n) => n <= 25));
+  t.is(sizes.reduce((a, b) => a + b, 0), 500);
+  // A lone event waits about lingerMs, not for a full batch.
+  const t0 = performance.now();
+  audit.pipeline.bus.emit('event', auditEventFactory());
+  while (audit.stats().sent < 501) await sleep(2);
+  const waited = performance.now() - t0;
+  t.true(waited >= 25 && waited < 200, `lone event sent after ${waited.toFixed(0)} ms`);
+  await audit.close();
+});
