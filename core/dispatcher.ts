@@ -7,6 +7,7 @@
  */
 import diagnosticsChannel from 'node:diagnostics_channel';
 import type { ResolvedDelivery } from './options.js';
+import { retryDelayMs } from './backoff.js';
 import { fitEvent, serialize } from './fit-event.js';
 import { runSuppressed } from './context.js';
 import { AuditLogError, HookError, SinkDeliveryError } from './errors.js';
@@ -295,8 +296,7 @@ export class Dispatcher {
     if (again.length === 0) return;
     this.counters.retried += again.length;
     const attempt = Math.max(...again.map((p) => p.attempts));
-    const ceiling = Math.min(this.delivery.retryMaxDelayMs, this.delivery.retryBaseDelayMs * 2 ** (attempt - 1));
-    const delay = Math.round(Math.random() * ceiling);
+    const delay = retryDelayMs(attempt, this.delivery.retryBaseDelayMs, this.delivery.retryMaxDelayMs);
     const timer = setTimeout(() => {
       this.retryTimers.delete(timer);
       // Retries go to the front: they are the oldest events.

@@ -109,7 +109,7 @@ test.serial('a query still RUNNING at the deadline throws AthenaQueryTimeoutErro
   const handle = loader(athena, { timing: { initialDelayMs: 5, maxDelayMs: 10, timeoutMs: 60 } });
   const before = Date.now();
   await quietly(() => t.throwsAsync(handle(s3EventFactory(['audit/account_id=acme/dt=2026-01-31/a.json.gz']) as S3Event), { instanceOf: AthenaQueryTimeoutError, message: /q-1 did not finish within 60 ms/ }));
-  t.true(Date.now() - before < 1_000);
+  t.true(Date.now() - before < 5_000, "gave up instead of polling on");
   t.true(mock.commandCalls(GetQueryExecutionCommand).length >= 3, 'polled with backoff before giving up');
 });
 
