@@ -8,6 +8,7 @@
  * `API-KEY` are one name.
  */
 import type { HeaderMap } from './headers.js';
+import { redactJsonText, type JsonRedactionRules } from './json-redaction.js';
 
 export const REDACTED = '[REDACTED]';
 
@@ -77,7 +78,9 @@ function hasKeyShapedWord(text: string, words: RegExp): boolean {
 function isKeyEnd(text: string, from: number): boolean {
   let j = from;
   while (j < text.length && isWordChar(text.charCodeAt(j))) j++;
-  if (text[j] === '"' || text[j] === "'") j++;
+  // The closing quote may be escaped (JSON nested in a JSON string: `{\"password\":…}`).
+  if (text[j] === '\\' && text[j + 1] === '"') j += 2;
+  else if (text[j] === '"' || text[j] === "'") j++;
   while (text[j] === ' ') j++;
   return text[j] === ':' || text[j] === '=';
 }
@@ -122,39 +125,33 @@ export function compileRedactor(extraKeys: ReadonlyArray<string | RegExp>): Reda
   // short alternation scans ~1 KiB in about a microsecond.
   const userWords = extraNames.map((w) => normalize(w).split('').map((c) => c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('[-_]?'));
   const sensitiveWord = new RegExp([...BODY_KEY_FRAGMENTS, ...userWords].join('|'), 'gi');
-  const bodyNeedsKeyScan = (text: string): boolean => extraPatterns.length > 0 || hasKeyShapedWord(text, sensitiveWord);
+  // `\u` escapes can spell a key the word scan cannot see (`pass\u0077ord`): scan those bodies fully.
+  const bodyNeedsKeyScan = (text: string): boolean =>
+    extraPatterns.length > 0 || hasKeyShapedWord(text, sensitiveWord) || text.includes('\\u');
 
-  function redactJsonValue(value: unknown): unknown {
-    if (Array.isArray(value)) return value.map(redactJsonValue);
-    if (value !== null && typeof value === 'object') {
-      const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(value)) out[k] = bodyKey.matches(k) ? REDACTED : redactJsonValue(v);
-      return out;
-    }
-    if (typeof value === 'string') return redactString(value);
-    if (typeof value === 'number' && Number.isInteger(value) && value > 1e12) {
-      return redactCardNumbers(String(value)) === REDACTED ? REDACTED : value;
-    }
-    return value;
+  const jsonRules: JsonRedactionRules = {
+    isSensitiveKey: (key) => bodyKey.matches(key),
+    redactString: (value) => redactString(value),
+    isCardNumber: (digits) => luhn(digits),
+    checkStrings: false,
+    checkNumbers: false,
+    // A card-like digit run, or JSON nested in the string that mentions a sensitive word.
+    stringMayNeedRedaction: (raw) => CARD_PROBE.test(raw) || ((raw[0] === '{' || raw[0] === '[') && bodyNeedsKeyScan(raw)),
+  };
+
+  function redactJson(text: string, hasCardRun: boolean): string {
+    return redactJsonText(text, { ...jsonRules, checkNumbers: hasCardRun, checkStrings: hasCardRun || text.includes('\\"') });
   }
 
-  /** JSON nested in a string (an echoed or embedded payload) is redacted as JSON too. */
+  /** A string value: JSON nested in it is redacted as JSON; card numbers anywhere. */
   function redactString(value: string): string {
-    const first = value[0];
-    if ((first === '{' || first === '[') && bodyNeedsKeyScan(value)) {
-      try {
-        return JSON.stringify(redactJsonValue(JSON.parse(value)));
-      } catch {
-        return redactCardNumbers(redactJsonText(value));
-      }
+    const first = value.trimStart()[0];
+    if (first === '{' || first === '[') {
+      const hasCardRun = CARD_PROBE.test(value);
+      if (hasCardRun || bodyNeedsKeyScan(value)) return redactJson(value, hasCardRun);
+      return value;
     }
     return redactCardNumbers(value);
-  }
-
-  /** For JSON cut off by truncation: redact `"key": value` pairs textually. */
-  function redactJsonText(text: string): string {
-    return text.replace(/"((?:[^"\\]|\\.)*)"(\s*:\s*)("(?:[^"\\]|\\.)*"?|[^,}\]\s{[]*)/g, (m, key: string, colon: string) =>
-      bodyKey.matches(key) ? `"${key}"${colon}"${REDACTED}"` : m);
   }
 
   function redactForm(text: string): string {
@@ -195,20 +192,14 @@ export function compileRedactor(extraKeys: ReadonlyArray<string | RegExp>): Reda
     body(body, contentType) {
       if (body === null || body.length === 0 || body.startsWith('[binary body:')) return body;
       const needsKeyScan = bodyNeedsKeyScan(body);
-      if (!needsKeyScan && !CARD_PROBE.test(body)) return body;
+      const hasCardRun = CARD_PROBE.test(body);
+      if (!needsKeyScan && !hasCardRun) return body;
       const first = body.trimStart()[0];
       const ct = contentType?.toLowerCase() ?? '';
-      if (first === '{' || first === '[' || ct.includes('json')) {
-        try {
-          // Re-serialized compactly: redaction must work on structure, not on text.
-          return JSON.stringify(redactJsonValue(JSON.parse(body)));
-        } catch {
-          return redactCardNumbers(needsKeyScan ? redactJsonText(body) : body);
-        }
-      }
+      if (first === '{' || first === '[' || ct.includes('json')) return redactJson(body, hasCardRun);
       if (!needsKeyScan) return redactCardNumbers(body);
       if (ct.includes('x-www-form-urlencoded')) return redactCardNumbers(redactForm(body));
-      return redactCardNumbers(redactJsonText(redactForm(body)));
+      return redactCardNumbers(redactJson(redactForm(body), hasCardRun));
     },
   };
 }

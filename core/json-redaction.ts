@@ -1,0 +1,135 @@
+/**
+ * Redacts JSON text in one pass, without parsing it into objects and serializing it back.
+ *
+ * Why a scanner: JSON.parse + walk + JSON.stringify costs ~10–20 µs per KiB and reformats the
+ * body; this pass jumps from quote to quote with indexOf, so it costs about a microsecond per KiB,
+ * keeps the body byte for byte except the redacted values, and handles a body cut off by
+ * `maxBodyBytes` the same way as a whole one (it simply stops at the end).
+ *
+ * - The value of a sensitive key — string, number, literal, or a whole object or array — becomes
+ *   "[REDACTED]".
+ * - String values go through `redactString` (card numbers, JSON nested in a string).
+ * - Bare numbers that look like card numbers become "[REDACTED]".
+ */
+
+const REDACTED_LITERAL = '"[REDACTED]"';
+
+/** Index just past the string literal starting at `start` (a quote), or text.length if unterminated. */
+function stringEnd(text: string, start: number): number {
+  let i = start + 1;
+  for (;;) {
+    const q = text.indexOf('"', i);
+    if (q < 0) return text.length;
+    // Count the backslashes before the quote: an odd number escapes it.
+    let k = q - 1;
+    while (k > start && text.charCodeAt(k) === 92) k--;
+    if ((q - 1 - k) % 2 === 0) return q + 1;
+    i = q + 1;
+  }
+}
+
+function skipSpace(text: string, i: number): number {
+  while (i < text.length) {
+    const c = text.charCodeAt(i);
+    if (c !== 32 && c !== 10 && c !== 13 && c !== 9) break;
+    i++;
+  }
+  return i;
+}
+
+/** Index just past the JSON value starting at `i` (or text.length when it is cut off). */
+function valueEnd(text: string, i: number): number {
+  const c = text[i];
+  if (c === '"') return stringEnd(text, i);
+  if (c === '{' || c === '[') {
+    let depth = 0;
+    while (i < text.length) {
+      const ch = text[i];
+      if (ch === '"') {
+        i = stringEnd(text, i);
+        continue;
+      }
+      if (ch === '{' || ch === '[') depth++;
+      else if (ch === '}' || ch === ']') {
+        depth--;
+        if (depth === 0) return i + 1;
+      }
+      i++;
+    }
+    return text.length;
+  }
+  while (i < text.length && !',}] \n\r\t'.includes(text[i]!)) i++;
+  return i;
+}
+
+function decodeLiteral(literal: string): string | null {
+  try {
+    return JSON.parse(literal) as string;
+  } catch {
+    return null;
+  }
+}
+
+export interface JsonRedactionRules {
+  isSensitiveKey(key: string): boolean;
+  /** Returns the redacted form of a string value (same string when nothing changes). */
+  redactString(value: string): string;
+  /** True for a digit run that is a card number. */
+  isCardNumber(digits: string): boolean;
+  /** Whether string values need looking at at all (a cheap pre-check on the whole body). */
+  checkStrings: boolean;
+  /** Given a string value's raw literal (without quotes): could `redactString` change it? */
+  stringMayNeedRedaction(raw: string): boolean;
+  /** Whether bare numbers need the card check (the body has a long digit run somewhere). */
+  checkNumbers: boolean;
+}
+
+export function redactJsonText(text: string, rules: JsonRedactionRules): string {
+  let out = '';
+  let copied = 0;
+  let i = 0;
+  for (;;) {
+    const q = text.indexOf('"', i);
+    const segmentEnd = q < 0 ? text.length : q;
+    if (rules.checkNumbers) {
+      // Between strings: only punctuation, literals and numbers. Look for card-like numbers.
+      for (let d = i; d < segmentEnd; d++) {
+        const c = text.charCodeAt(d);
+        if (c < 48 || c > 57) continue;
+        let e = d;
+        while (e < segmentEnd && text.charCodeAt(e) >= 48 && text.charCodeAt(e) <= 57) e++;
+        if (e - d >= 13 && rules.isCardNumber(text.slice(d, e))) {
+          out += text.slice(copied, d) + REDACTED_LITERAL;
+          copied = e;
+        }
+        d = e;
+      }
+    }
+    if (q < 0) break;
+    const end = stringEnd(text, q);
+    const afterString = skipSpace(text, end);
+    if (text[afterString] === ':') {
+      const raw = text.slice(q + 1, end - 1);
+      const key = raw.includes('\\') ? decodeLiteral(text.slice(q, end)) ?? raw : raw;
+      if (rules.isSensitiveKey(key)) {
+        const valueStart = skipSpace(text, afterString + 1);
+        const stop = valueEnd(text, valueStart);
+        out += text.slice(copied, valueStart) + REDACTED_LITERAL;
+        copied = stop;
+        i = stop;
+        continue;
+      }
+    } else if (rules.checkStrings && end - q > 2 && rules.stringMayNeedRedaction(text.slice(q + 1, end - 1))) {
+      const value = decodeLiteral(text.slice(q, end));
+      if (value !== null) {
+        const redacted = rules.redactString(value);
+        if (redacted !== value) {
+          out += text.slice(copied, q) + JSON.stringify(redacted);
+          copied = end;
+        }
+      }
+    }
+    i = end;
+  }
+  return copied === 0 ? text : out + text.slice(copied);
+}
