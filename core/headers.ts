@@ -1,12 +1,14 @@
 /**
  * Turns the header shapes the HTTP clients hand us into one plain `{ name: value }` object with
  * lower-case names. Repeated headers are joined with ", " (set-cookie included: it is redacted
- * by default anyway).
+ * by default anyway). Runs off the request path, once per direction per event.
  */
 export type HeaderMap = Record<string, string>;
 
 function add(out: HeaderMap, name: string, value: string): void {
   const key = name.toLowerCase();
+  // A header literally named __proto__ would set the object's prototype; it is not a real header.
+  if (key === '__proto__') return;
   const prev = out[key];
   out[key] = prev === undefined ? value : `${prev}, ${value}`;
 }
@@ -23,12 +25,13 @@ interface HasGetHeaders {
 }
 
 /**
- * Accepts: a node:http ClientRequest (its getHeaders() is read), undici's raw header string (`"a: b\r\nc: d\r\n"`), a flat [name, value, …] array of
- * strings or Buffers, an array of [name, value] pairs, or a node:http header object.
+ * Accepts: a node:http ClientRequest (its getHeaders() is read), undici's raw header string
+ * (`"a: b\r\nc: d\r\n"`), a flat [name, value, …] array of strings or Buffers (undici, and
+ * node:http's rawHeaders), an array of [name, value] pairs, or a header object.
  */
 export function normalizeHeaders(raw: unknown): HeaderMap {
-  const out: HeaderMap = Object.create(null);
-  if (raw === null || raw === undefined) return { ...out };
+  const out: HeaderMap = {};
+  if (raw === null || raw === undefined) return out;
   if (typeof (raw as HasGetHeaders).getHeaders === 'function') raw = (raw as HasGetHeaders).getHeaders();
   if (typeof raw === 'string') {
     for (const line of raw.split('\r\n')) {
@@ -44,12 +47,8 @@ export function normalizeHeaders(raw: unknown): HeaderMap {
   } else if (typeof raw === 'object') {
     for (const k in raw) {
       const v = (raw as Record<string, unknown>)[k];
-      if (v === undefined) continue;
-      // node:http header objects are already lower-case with one entry per name.
-      const key = k.toLowerCase();
-      out[key] = out[key] === undefined ? (typeof v === 'string' ? v : text(v)) : `${out[key]}, ${text(v)}`;
+      if (v !== undefined) add(out, k, text(v));
     }
   }
-  // A plain object (not null-prototype) serializes and compares like any other.
-  return { ...out };
+  return out;
 }
