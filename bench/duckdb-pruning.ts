@@ -15,29 +15,17 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { auditEventsViewSql, listAuditDataFiles } from '../cli/local-runner.js';
 import { partitionOf, partitionPath } from '../core/schema.js';
 import { auditEventFactory } from '../test/helpers/factories.js';
+import { median, numericFlags, round } from './common.js';
 
-const { values } = parseArgs({ options: {
-  accounts: { type: 'string', default: '20' },
-  days: { type: 'string', default: '10' },
-  events: { type: 'string', default: '500' },
-  files: { type: 'string', default: '2' },
-  rounds: { type: 'string', default: '5' },
-} });
-const ACCOUNTS = Number(values.accounts);
-const DAYS = Number(values.days);
-const EVENTS = Number(values.events);
-const FILES = Number(values.files);
-const ROUNDS = Number(values.rounds);
+const { accounts: ACCOUNTS, days: DAYS, events: EVENTS, files: FILES, rounds: ROUNDS } = numericFlags({ accounts: 20, days: 10, events: 500, files: 2, rounds: 5 });
 /** Target: a one-account-one-day query reads at most this share of the whole table's bytes. */
 const TARGET_BYTES_RATIO = 1 / (ACCOUNTS * DAYS) * 1.5;
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const day = (d: number) => new Date(Date.UTC(2026, 0, 1 + d)).toISOString().slice(0, 10);
 
 /** ACCOUNTS × DAYS partitions of EVENTS events each, split in FILES files. Returns the bytes written. */
@@ -98,8 +86,8 @@ async function main() {
       wholeTable: aggregate,
     };
     const samples: Record<keyof typeof queries, { ms: number; filesRead: number; bytesRead: number | null; calls: number }[]> = { oneAccountOneDay: [], wholeTable: [] };
-    for (let round = 0; round < ROUNDS; round++) {
-      const order = (round % 2 === 0 ? ['oneAccountOneDay', 'wholeTable'] : ['wholeTable', 'oneAccountOneDay']) as (keyof typeof queries)[];
+    for (let r = 0; r < ROUNDS; r++) {
+      const order = (r % 2 === 0 ? ['oneAccountOneDay', 'wholeTable'] : ['wholeTable', 'oneAccountOneDay']) as (keyof typeof queries)[];
       for (const name of order) {
         const readBefore = bytesReadByProcess();
         const t0 = performance.now();
@@ -117,11 +105,11 @@ async function main() {
     const summary = (name: keyof typeof queries) => {
       const s = samples[name];
       const bytes = s.map((x) => x.bytesRead).filter((x): x is number => x !== null);
-      return { queryMs: Math.round(median(s.map((x) => x.ms)) * 10) / 10, filesRead: median(s.map((x) => x.filesRead)), bytesRead: bytes.length ? median(bytes) : null, rows: s[0]!.calls };
+      return { queryMs: round(median(s.map((x) => x.ms))), filesRead: median(s.map((x) => x.filesRead)), bytesRead: bytes.length ? median(bytes) : null, rows: s[0]!.calls };
     };
     const one = summary('oneAccountOneDay');
     const whole = summary('wholeTable');
-    const bytesRatio = one.bytesRead !== null && whole.bytesRead ? Math.round((one.bytesRead / whole.bytesRead) * 10_000) / 10_000 : null;
+    const bytesRatio = one.bytesRead !== null && whole.bytesRead ? round(one.bytesRead / whole.bytesRead, 4) : null;
     console.log(JSON.stringify({
       scenario: 'duckdb-pruning',
       node: process.version,
@@ -130,12 +118,12 @@ async function main() {
       results: {
         oneAccountOneDay: one,
         wholeTable: whole,
-        filesRatio: Math.round((one.filesRead / whole.filesRead) * 10_000) / 10_000,
+        filesRatio: round(one.filesRead / whole.filesRead, 4),
         bytesRatio,
-        timeRatio: Math.round((one.queryMs / whole.queryMs) * 1000) / 1000,
-        expectedRatio: Math.round((1 / (ACCOUNTS * DAYS)) * 10_000) / 10_000,
+        timeRatio: round(one.queryMs / whole.queryMs, 3),
+        expectedRatio: round(1 / (ACCOUNTS * DAYS), 4),
       },
-      targets: { bytesRatio: { target: Math.round(TARGET_BYTES_RATIO * 10_000) / 10_000, value: bytesRatio, met: bytesRatio !== null && bytesRatio <= TARGET_BYTES_RATIO } },
+      targets: { bytesRatio: { target: round(TARGET_BYTES_RATIO, 4), value: bytesRatio, met: bytesRatio !== null && bytesRatio <= TARGET_BYTES_RATIO } },
     }));
   } finally {
     rmSync(dir, { recursive: true, force: true });

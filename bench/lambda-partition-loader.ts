@@ -10,26 +10,14 @@
  *
  *   node --import=tsx bench/lambda-partition-loader.ts [--cached 20000] [--cold 2000] [--rounds 5] [--records 1]
  */
-import { parseArgs } from 'node:util';
 import { AthenaClient, GetQueryExecutionCommand, StartQueryExecutionCommand } from '@aws-sdk/client-athena';
 import type { S3Event } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createHandler } from '../lambdas/partition-loader/index.js';
 import { s3EventFactory } from '../test/helpers/factories.js';
+import { median, numericFlags, round } from './common.js';
 
-const { values } = parseArgs({ options: {
-  cached: { type: 'string', default: '20000' },
-  cold: { type: 'string', default: '2000' },
-  rounds: { type: 'string', default: '5' },
-  records: { type: 'string', default: '1' },
-} });
-const CACHED = Number(values.cached);
-const COLD = Number(values.cold);
-const ROUNDS = Number(values.rounds);
-const RECORDS = Number(values.records);
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const round1 = (x: number) => Math.round(x * 10) / 10;
+const { cached: CACHED, cold: COLD, rounds: ROUNDS, records: RECORDS } = numericFlags({ cached: 20_000, cold: 2_000, rounds: 5, records: 1 });
 
 let athenaCalls = 0;
 const athena = new AthenaClient({ region: 'us-east-1', credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } });
@@ -76,8 +64,8 @@ async function main() {
   for (const list of Object.values(samples)) list.length = 0;
   const callsBefore = athenaCalls;
   const names = Object.keys(cases) as (keyof typeof cases)[];
-  for (let round = 0; round < ROUNDS; round++) {
-    for (let i = 0; i < names.length; i++) await cases[names[(i + round) % names.length]!]();
+  for (let r = 0; r < ROUNDS; r++) {
+    for (let i = 0; i < names.length; i++) await cases[names[(i + r) % names.length]!]();
   }
   console.log = print;
 
@@ -91,11 +79,11 @@ async function main() {
     recordsPerEvent: RECORDS,
     rounds: ROUNDS,
     results: {
-      microsPerInvocation: { noop: round1(noopUs), cached: round1(cachedUs), cold: round1(coldUs) },
+      microsPerInvocation: { noop: round(noopUs), cached: round(cachedUs), cold: round(coldUs) },
       // The no-op costs well under a microsecond, so the difference says more than the ratio.
-      addedMicrosVsNoop: { cached: round1(cachedUs - noopUs), cold: round1(coldUs - noopUs) },
-      ratioVsNoop: { cached: round1(cachedUs / noopUs), cold: round1(coldUs / noopUs) },
-      coldVsCached: round1(coldUs / cachedUs),
+      addedMicrosVsNoop: { cached: round(cachedUs - noopUs), cold: round(coldUs - noopUs) },
+      ratioVsNoop: { cached: round(cachedUs / noopUs), cold: round(coldUs / noopUs) },
+      coldVsCached: round(coldUs / cachedUs),
       // Proof the cached runs skipped Athena: one StartQueryExecution per cold invocation only.
       athenaQueries: athenaCalls - callsBefore,
       expectedAthenaQueries: COLD * ROUNDS,
