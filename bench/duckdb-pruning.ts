@@ -23,7 +23,10 @@ import { auditEventFactory } from '../test/helpers/factories.js';
 import { median, numericFlags, round } from './common.js';
 
 const { accounts: ACCOUNTS, days: DAYS, events: EVENTS, files: FILES, rounds: ROUNDS } = numericFlags({ accounts: 20, days: 10, events: 500, files: 2, rounds: 5 });
-/** Target: a one-account-one-day query reads at most this share of the whole table's bytes. */
+/**
+ * This benchmark's own bound (the issue sets none): a one-account-one-day query reads at most 1.5×
+ * one partition's share of the table's bytes, i.e. pruning works and the rest is overhead.
+ */
 const TARGET_BYTES_RATIO = 1 / (ACCOUNTS * DAYS) * 1.5;
 
 const day = (d: number) => new Date(Date.UTC(2026, 0, 1 + d)).toISOString().slice(0, 10);
@@ -123,7 +126,7 @@ async function main() {
         timeRatio: round(one.queryMs / whole.queryMs, 3),
         expectedRatio: round(1 / (ACCOUNTS * DAYS), 4),
       },
-      targets: { bytesRatio: { target: round(TARGET_BYTES_RATIO, 4), value: bytesRatio, met: bytesRatio !== null && bytesRatio <= TARGET_BYTES_RATIO } },
+      targets: { bytesRatio: { op: '<=', target: round(TARGET_BYTES_RATIO, 4), value: bytesRatio, met: bytesRatio !== null && bytesRatio <= TARGET_BYTES_RATIO } },
     }));
   } finally {
     rmSync(dir, { recursive: true, force: true });
