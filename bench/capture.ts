@@ -72,7 +72,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const round1 = (x: number) => Math.round(x * 10) / 10;
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
 
-interface Sample { cpuPerReqMicros: number; reqPerSec: number; events: number; spans: number }
+interface Sample { cpuPerReqMicros: number; reqPerSec: number; events: number; spans: number; clientSpans: number }
 
 async function measureClient(client: string, upstream: string): Promise<Record<Mode, Sample[]>> {
   const apps = {} as Record<Mode, { child: ChildProcess; port: number }>;
@@ -86,8 +86,8 @@ async function measureClient(client: string, upstream: string): Promise<Record<M
         const app = apps[mode];
         await ask(app.child, 'start');
         const ms = await load(app.port, REQUESTS);
-        const r = await ask<{ cpuMicros: number; events: number; spans: number }>(app.child, 'stop');
-        samples[mode].push({ cpuPerReqMicros: r.cpuMicros / REQUESTS, reqPerSec: REQUESTS / (ms / 1000), events: r.events, spans: r.spans });
+        const r = await ask<{ cpuMicros: number; events: number; spans: number; clientSpans: number }>(app.child, 'stop');
+        samples[mode].push({ cpuPerReqMicros: r.cpuMicros / REQUESTS, reqPerSec: REQUESTS / (ms / 1000), events: r.events, spans: r.spans, clientSpans: r.clientSpans });
       }
     }
     return samples;
@@ -109,10 +109,11 @@ function summarize(client: string, samples: Record<Mode, Sample[]>) {
     auditAddedCpuVsOtel,
     throughput: { none: Math.round(rps.none), otel: Math.round(rps.otel), audit: Math.round(rps.audit) },
     throughputRatio,
-    // Proof that each mode did its work in every round: events = requests, spans ≈ 2 × requests
+    // Proof that each mode did its work in every round: events = requests, spans = 2 × requests
     // (a server span for the inbound request and a client span for the outbound call).
     auditEventsPerRound: samples.audit.map((s) => s.events),
     otelSpansPerRound: samples.otel.map((s) => s.spans),
+    otelClientSpansPerRound: samples.otel.map((s) => s.clientSpans),
     targets: {
       throughput: { op: '>=', target: THROUGHPUT_TARGET[client] ?? 0.9, value: throughputRatio.audit, met: throughputRatio.audit >= (THROUGHPUT_TARGET[client] ?? 0.9) },
       addedCpuVsOtel: { op: '<=', target: ADDED_CPU_VS_OTEL_TARGET, value: auditAddedCpuVsOtel, met: auditAddedCpuVsOtel <= ADDED_CPU_VS_OTEL_TARGET },

@@ -31,14 +31,16 @@ const root = fileURLToPath(new URL('..', import.meta.url));
  * not known here.
  */
 const SCENARIOS: Array<{ file: string; quickArgs: string[]; timeoutSeconds: number }> = [
-  { file: 'capture', quickArgs: ['--requests', '200', '--rounds', '1', '--concurrency', '8'], timeoutSeconds: 240 },
-  { file: 'delivery-throughput', quickArgs: [], timeoutSeconds: 120 },
-  { file: 'delivery-putrecords', quickArgs: [], timeoutSeconds: 120 },
-  { file: 'delivery-outage-rss', quickArgs: [], timeoutSeconds: 120 },
-  { file: 'lambda-kinesis-to-s3', quickArgs: ['--records', '500', '--invocations', '2', '--rounds', '1'], timeoutSeconds: 90 },
-  { file: 'lambda-partition-loader', quickArgs: ['--cached', '200', '--cold', '20', '--rounds', '1'], timeoutSeconds: 60 },
-  { file: 'duckdb-pruning', quickArgs: ['--accounts', '3', '--days', '2', '--events', '20', '--rounds', '1'], timeoutSeconds: 60 },
+  { file: 'capture', quickArgs: ['--requests', '200', '--rounds', '1', '--concurrency', '8'], timeoutSeconds: 420 },
+  { file: 'delivery-throughput', quickArgs: [], timeoutSeconds: 240 },
+  { file: 'delivery-putrecords', quickArgs: [], timeoutSeconds: 240 },
+  { file: 'delivery-outage-rss', quickArgs: [], timeoutSeconds: 240 },
+  { file: 'lambda-kinesis-to-s3', quickArgs: ['--records', '500', '--invocations', '2', '--rounds', '1'], timeoutSeconds: 180 },
+  { file: 'lambda-partition-loader', quickArgs: ['--cached', '200', '--cold', '20', '--rounds', '1'], timeoutSeconds: 120 },
+  { file: 'duckdb-pruning', quickArgs: ['--accounts', '3', '--days', '2', '--events', '20', '--rounds', '1'], timeoutSeconds: 120 },
 ];
+/** A stuck scenario is killed after its timeout (full run) or this (--quick). */
+const QUICK_TIMEOUT_SECONDS = 90;
 
 /** Newest modification time of the TypeScript sources the package build compiles. */
 function newestSourceMtime(): number {
@@ -116,7 +118,9 @@ async function main() {
   const outcomes: ScenarioOutcome[] = [];
   for (const scenario of selected) {
     process.stderr.write(`bench: ${scenario.file}\n`);
-    const outcome = await runScenario(scenario.file, values.quick ? scenario.quickArgs : [], scenario.timeoutSeconds);
+    const outcome = values.quick
+      ? await runScenario(scenario.file, scenario.quickArgs, QUICK_TIMEOUT_SECONDS)
+      : await runScenario(scenario.file, [], scenario.timeoutSeconds);
     process.stderr.write(`bench: ${scenario.file}: ${outcome.result ? `done in ${outcome.seconds} s` : outcome.note}\n`);
     outcomes.push(outcome);
   }

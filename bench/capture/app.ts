@@ -65,6 +65,7 @@ server.keepAliveTimeout = 60_000;
 let cpuAtStart = process.cpuUsage();
 let eventsAtStart = 0;
 let spansAtStart = 0;
+let clientSpansAtStart = 0;
 process.on('message', (m: { cmd: string }) => {
   if (m.cmd === 'start') {
     // Spans of earlier requests (the warm-up) still queued would be counted in this round.
@@ -72,6 +73,7 @@ process.on('message', (m: { cmd: string }) => {
       cpuAtStart = process.cpuUsage();
       eventsAtStart = events;
       spansAtStart = otel?.exportedSpans() ?? 0;
+      clientSpansAtStart = otel?.exportedClientSpans() ?? 0;
       process.send!({ ok: true });
     });
   } else if (m.cmd === 'stop') {
@@ -81,7 +83,8 @@ process.on('message', (m: { cmd: string }) => {
       await otel?.flush();
       const cpu = process.cpuUsage(cpuAtStart);
       const spans = (otel?.exportedSpans() ?? 0) - spansAtStart;
-      process.send!({ cpuMicros: cpu.user + cpu.system, events: events - eventsAtStart, spans, rss: process.memoryUsage().rss });
+      const clientSpans = (otel?.exportedClientSpans() ?? 0) - clientSpansAtStart;
+      process.send!({ cpuMicros: cpu.user + cpu.system, events: events - eventsAtStart, spans, clientSpans, rss: process.memoryUsage().rss });
     }));
   }
 });

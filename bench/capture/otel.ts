@@ -7,6 +7,7 @@
  * an exporter that drops every batch at once: the cost measured is instrumentation, not export.
  */
 import { createRequire } from 'node:module';
+import { SpanKind } from '@opentelemetry/api';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
@@ -18,15 +19,19 @@ const SUCCESS = 0;
 export interface OpenTelemetryHandle {
   /** Spans exported so far: proves the instrumentations actually ran. */
   exportedSpans(): number;
+  /** Of those, client spans (the outbound calls): proves the app's own client was instrumented. */
+  exportedClientSpans(): number;
   /** Exports whatever the batch processor still holds, so the count covers every request. */
   flush(): Promise<void>;
 }
 
 export function startOpenTelemetry(): OpenTelemetryHandle {
   let exported = 0;
+  let exportedClient = 0;
   const exporter: SpanExporter = {
     export(spans: ReadableSpan[], done) {
       exported += spans.length;
+      for (const span of spans) if (span.kind === SpanKind.CLIENT) exportedClient++;
       done({ code: SUCCESS });
     },
     shutdown: async () => {},
@@ -41,5 +46,5 @@ export function startOpenTelemetry(): OpenTelemetryHandle {
   // imports it as ESM, whose default export IS the CommonJS exports object: requiring it once
   // here patches `request`/`get` and `Server.prototype.emit` in place for the ESM importers too.
   createRequire(import.meta.url)('node:http');
-  return { exportedSpans: () => exported, flush: () => processor.forceFlush() };
+  return { exportedSpans: () => exported, exportedClientSpans: () => exportedClient, flush: () => processor.forceFlush() };
 }

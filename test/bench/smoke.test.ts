@@ -64,6 +64,7 @@ test('bench/run.ts --quick runs every scenario and each reports its figures', as
   for (const client of ['fetch', 'http']) {
     t.deepEqual(at(capture, `results.${client}.auditEventsPerRound`), [requests], `${client}: audit events`);
     t.deepEqual(at(capture, `results.${client}.otelSpansPerRound`), [2 * requests], `${client}: OpenTelemetry spans`);
+    t.deepEqual(at(capture, `results.${client}.otelClientSpansPerRound`), [requests], `${client}: OpenTelemetry client spans`);
   }
   // Pruning: one partition's files read, against all of them.
   const duck = byFile.get('duckdb-pruning')?.result;
