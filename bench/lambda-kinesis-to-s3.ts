@@ -3,7 +3,9 @@
  * (in this process, 127.0.0.1, port 0), the handler in a child process so that RSS is its own.
  * Baseline: the same handler and batch with an S3 client that sends nothing (decode, group, gzip
  * only). Baseline and S3 children alternate round by round; each child runs several invocations
- * and the first (cold: JIT, SDK set-up) is reported apart from the warm ones.
+ * and the first (cold: JIT, SDK set-up) is reported apart from the warm ones. s3rver shares the
+ * machine and stores objects on local disk: the ratio prices the SDK, HTTP and s3rver's own work,
+ * an upper bound on client-side cost, not S3's latency (which 8 PUTs in flight hide in Lambda).
  *
  * The child runs as a 128 MB function would, with the flags of test/lambdas/kinesis-to-s3-memory.test.ts:
  * --max-old-space-size=96 and what the Lambda Node.js bootstrap passes (--max-semi-space-size=6
