@@ -12,6 +12,8 @@ export interface ScenarioOutcome {
   result?: Record<string, unknown>;
   note?: string;
   seconds?: number;
+  /** The first paragraph of the scenario file's leading doc comment: what it measures. */
+  description?: string;
 }
 
 export interface Machine { cpu: string; cores: number; memoryGb: number; node: string; date: string; loadAverage: string; commit: string }
@@ -125,6 +127,7 @@ export function benchmarksMarkdown(machine: Machine, outcomes: ScenarioOutcome[]
   ];
   for (const o of outcomes) {
     out.push(`## ${o.file}`, '');
+    if (o.description) out.push(o.description, '');
     if (!o.result) {
       out.push(`Not run: ${o.note ?? 'no result'}.`, '');
       continue;

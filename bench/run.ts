@@ -10,7 +10,7 @@
  *   node --import=tsx bench/run.ts --only capture,duckdb-pruning
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -66,10 +66,21 @@ function ensureFreshDist(): void {
   execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
 }
 
+/** The first paragraph of the file's leading `/** … *\/` comment, unwrapped. */
+function describe(path: string): string | undefined {
+  const comment = /^\/\*\*([\s\S]*?)\*\//.exec(readFileSync(path, 'utf8'))?.[1];
+  if (!comment) return undefined;
+  const lines = comment.split('\n').map((l) => l.replace(/^\s*\* ?/, ''));
+  const paragraph = lines.join('\n').trim().split(/\n\s*\n/)[0] ?? '';
+  // Unwrap the lines, but keep list items (" - …" or " *  - …") on lines of their own.
+  return paragraph.split('\n').map((l) => l.trim()).reduce((text, line) => (line.startsWith('- ') ? `${text}\n${line}` : `${text} ${line}`), '').trim();
+}
+
 function runScenario(file: string, args: string[], timeoutSeconds: number): Promise<ScenarioOutcome> {
   const path = join(root, 'bench', `${file}.ts`);
   if (!existsSync(path)) return Promise.resolve({ file, note: `bench/${file}.ts does not exist on this branch` });
   const started = performance.now();
+  const description = describe(path);
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import=tsx', path, ...args], {
       cwd: root,
@@ -86,9 +97,9 @@ function runScenario(file: string, args: string[], timeoutSeconds: number): Prom
       const last = stdout.trim().split('\n').at(-1) ?? '';
       try {
         if (code !== 0) throw new Error(signal ? `killed (${signal}) after ${seconds} s` : `exited with code ${code}`);
-        resolve({ file, result: JSON.parse(last) as Record<string, unknown>, seconds });
+        resolve({ file, description, result: JSON.parse(last) as Record<string, unknown>, seconds });
       } catch (error) {
-        resolve({ file, note: `failed: ${error instanceof Error ? error.message : String(error)}`, seconds });
+        resolve({ file, description, note: `failed: ${error instanceof Error ? error.message : String(error)}`, seconds });
       }
     });
   });
