@@ -14,6 +14,7 @@ import http from 'node:http';
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
+import { median, round } from './common.js';
 
 const { values } = parseArgs({ options: {
   requests: { type: 'string', default: '8000' },
@@ -70,9 +71,8 @@ async function load(port: number, n: number): Promise<number> {
   return ms;
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const round1 = (x: number) => Math.round(x * 10) / 10;
-const round3 = (x: number) => Math.round(x * 1000) / 1000;
+const round1 = (x: number) => round(x, 1);
+const round3 = (x: number) => round(x, 3);
 
 interface Sample { cpuPerReqMicros: number; reqPerSec: number; events: number; spans: number; clientSpans: number }
 
@@ -82,8 +82,8 @@ async function measureClient(client: string, upstream: string): Promise<Record<M
   try {
     for (const mode of MODES) await load(apps[mode].port, Math.min(3000, REQUESTS)); // warm-up (JIT)
     const samples: Record<Mode, Sample[]> = { none: [], otel: [], audit: [] };
-    for (let round = 0; round < ROUNDS; round++) {
-      const order = MODES.map((_, i) => MODES[(i + round) % MODES.length]!);
+    for (let r = 0; r < ROUNDS; r++) {
+      const order = MODES.map((_, i) => MODES[(i + r) % MODES.length]!);
       for (const mode of order) {
         const app = apps[mode];
         await ask(app.child, 'start');
