@@ -1,20 +1,37 @@
 /**
- * Capture benchmark: app CPU per request and throughput, no audit vs audit, fetch and http.
- * The upstream, the app and the load generator are separate processes; modes alternate round
- * by round in the same run, and results are reported as ratios of medians.
+ * Capture benchmark (scenario 1): app CPU per request and throughput with no instrumentation
+ * (baseline), OpenTelemetry tracing (the alternative) and http-audit-log, for fetch and node:http.
+ * The upstream, the apps (one process per mode) and the load generator are separate processes;
+ * modes alternate round by round in the same run (rotating the order, so no mode always runs
+ * first or last), and results are reported as medians and ratios of medians.
  *
- *   node --import=tsx bench/capture.ts [--requests 20000] [--rounds 5] [--concurrency 32]
+ * Defaults: 8,000 requests × 5 rounds × 3 modes × 2 clients, about 2-3 minutes on 2 cores.
+ *
+ *   node --import=tsx bench/capture.ts [--requests 8000] [--rounds 5] [--concurrency 32] [--clients fetch,http]
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
+import { median, round } from './common.js';
 
-const { values } = parseArgs({ options: { requests: { type: 'string', default: '20000' }, rounds: { type: 'string', default: '5' }, concurrency: { type: 'string', default: '32' }, json: { type: 'boolean', default: false } } });
+const { values } = parseArgs({ options: {
+  requests: { type: 'string', default: '8000' },
+  rounds: { type: 'string', default: '5' },
+  concurrency: { type: 'string', default: '32' },
+  clients: { type: 'string', default: 'fetch,http' },
+} });
 const REQUESTS = Number(values.requests);
 const ROUNDS = Number(values.rounds);
 const CONCURRENCY = Number(values.concurrency);
+const CLIENTS = values.clients.split(',').filter(Boolean);
+const MODES = ['none', 'otel', 'audit'] as const;
+type Mode = (typeof MODES)[number];
+/** Targets from the issue: throughput ratio vs no instrumentation, per client. */
+const THROUGHPUT_TARGET: Record<string, number> = { fetch: 0.95, http: 0.9 };
+/** http-audit-log's added CPU per call at most this fraction of OpenTelemetry's. */
+const ADDED_CPU_VS_OTEL_TARGET = 0.5;
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 
 function start(file: string, env: Record<string, string>): Promise<{ child: ChildProcess; port: number }> {
@@ -54,51 +71,68 @@ async function load(port: number, n: number): Promise<number> {
   return ms;
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const round1 = (x: number) => round(x, 1);
+const round3 = (x: number) => round(x, 3);
 
-interface Sample { cpuPerReqMicros: number; reqPerSec: number; events: number }
+interface Sample { cpuPerReqMicros: number; reqPerSec: number; events: number; spans: number; clientSpans: number }
 
-async function main() {
-  const upstream = await start('./capture/upstream.ts', {});
-  const UPSTREAM = `http://127.0.0.1:${upstream.port}`;
-  const results: Record<string, { none: Sample[]; audit: Sample[] }> = {};
-  for (const client of ['fetch', 'http']) {
-    const apps = {
-      none: await start('./capture/app.ts', { MODE: 'none', CLIENT: client, UPSTREAM }),
-      audit: await start('./capture/app.ts', { MODE: 'audit', CLIENT: client, UPSTREAM }),
-    };
-    for (const mode of ['none', 'audit'] as const) await load(apps[mode].port, Math.min(3000, REQUESTS)); // warm-up (JIT)
-    results[client] = { none: [], audit: [] };
-    for (let round = 0; round < ROUNDS; round++) {
-      const order = round % 2 === 0 ? (['none', 'audit'] as const) : (['audit', 'none'] as const);
+async function measureClient(client: string, upstream: string): Promise<Record<Mode, Sample[]>> {
+  const apps = {} as Record<Mode, { child: ChildProcess; port: number }>;
+  for (const mode of MODES) apps[mode] = await start('./capture/app.ts', { MODE: mode, CLIENT: client, UPSTREAM: upstream });
+  try {
+    for (const mode of MODES) await load(apps[mode].port, Math.min(3000, REQUESTS)); // warm-up (JIT)
+    const samples: Record<Mode, Sample[]> = { none: [], otel: [], audit: [] };
+    for (let r = 0; r < ROUNDS; r++) {
+      const order = MODES.map((_, i) => MODES[(i + r) % MODES.length]!);
       for (const mode of order) {
         const app = apps[mode];
         await ask(app.child, 'start');
         const ms = await load(app.port, REQUESTS);
-        const r = await ask<{ cpuMicros: number; events: number }>(app.child, 'stop');
-        results[client][mode].push({ cpuPerReqMicros: r.cpuMicros / REQUESTS, reqPerSec: REQUESTS / (ms / 1000), events: r.events });
+        const r = await ask<{ cpuMicros: number; events: number; spans: number; clientSpans: number }>(app.child, 'stop');
+        samples[mode].push({ cpuPerReqMicros: r.cpuMicros / REQUESTS, reqPerSec: REQUESTS / (ms / 1000), events: r.events, spans: r.spans, clientSpans: r.clientSpans });
       }
     }
+    return samples;
+  } finally {
     for (const app of Object.values(apps)) app.child.kill();
   }
-  upstream.child.kill();
+}
 
-  const summary = Object.fromEntries(Object.entries(results).map(([client, r]) => {
-    const noneCpu = median(r.none.map((s) => s.cpuPerReqMicros));
-    const auditCpu = median(r.audit.map((s) => s.cpuPerReqMicros));
-    const noneRps = median(r.none.map((s) => s.reqPerSec));
-    const auditRps = median(r.audit.map((s) => s.reqPerSec));
-    return [client, {
-      cpuPerRequestMicros: { none: +noneCpu.toFixed(1), audit: +auditCpu.toFixed(1) },
-      addedCpuPerCallMicros: +(auditCpu - noneCpu).toFixed(1),
-      cpuRatio: +(auditCpu / noneCpu).toFixed(3),
-      throughput: { none: Math.round(noneRps), audit: Math.round(auditRps) },
-      throughputRatio: +(auditRps / noneRps).toFixed(3),
-      eventsPerRound: r.audit.map((s) => s.events),
-    }];
-  }));
-  const out = { scenario: 'capture', node: process.version, requests: REQUESTS, rounds: ROUNDS, concurrency: CONCURRENCY, results: summary };
-  console.log(JSON.stringify(out, null, values.json ? 0 : 2));
+function summarize(client: string, samples: Record<Mode, Sample[]>) {
+  const cpu = Object.fromEntries(MODES.map((m) => [m, median(samples[m].map((s) => s.cpuPerReqMicros))])) as Record<Mode, number>;
+  const rps = Object.fromEntries(MODES.map((m) => [m, median(samples[m].map((s) => s.reqPerSec))])) as Record<Mode, number>;
+  const added = { otel: cpu.otel - cpu.none, audit: cpu.audit - cpu.none };
+  const auditAddedCpuVsOtel = round3(added.audit / added.otel);
+  const throughputRatio = { otel: round3(rps.otel / rps.none), audit: round3(rps.audit / rps.none) };
+  return {
+    cpuPerRequestMicros: { none: round1(cpu.none), otel: round1(cpu.otel), audit: round1(cpu.audit) },
+    cpuRatio: { otel: round3(cpu.otel / cpu.none), audit: round3(cpu.audit / cpu.none) },
+    addedCpuPerCallMicros: { otel: round1(added.otel), audit: round1(added.audit) },
+    auditAddedCpuVsOtel,
+    throughput: { none: Math.round(rps.none), otel: Math.round(rps.otel), audit: Math.round(rps.audit) },
+    throughputRatio,
+    // Proof that each mode did its work in every round: events = requests, spans = 2 × requests
+    // (a server span for the inbound request and a client span for the outbound call).
+    auditEventsPerRound: samples.audit.map((s) => s.events),
+    otelSpansPerRound: samples.otel.map((s) => s.spans),
+    otelClientSpansPerRound: samples.otel.map((s) => s.clientSpans),
+    targets: {
+      throughput: { op: '>=', target: THROUGHPUT_TARGET[client] ?? 0.9, value: throughputRatio.audit, met: throughputRatio.audit >= (THROUGHPUT_TARGET[client] ?? 0.9) },
+      addedCpuVsOtel: { op: '<=', target: ADDED_CPU_VS_OTEL_TARGET, value: auditAddedCpuVsOtel, met: auditAddedCpuVsOtel <= ADDED_CPU_VS_OTEL_TARGET },
+    },
+  };
+}
+
+async function main() {
+  const upstream = await start('./capture/upstream.ts', {});
+  const results: Record<string, ReturnType<typeof summarize>> = {};
+  try {
+    for (const client of CLIENTS) results[client] = summarize(client, await measureClient(client, `http://127.0.0.1:${upstream.port}`));
+  } finally {
+    upstream.child.kill();
+  }
+  const out = { scenario: 'capture', node: process.version, requests: REQUESTS, rounds: ROUNDS, concurrency: CONCURRENCY, results };
+  console.log(JSON.stringify(out)); // one line: bench/run.ts reads the last line of stdout
 }
 
 await main();

@@ -70,6 +70,13 @@ function plainValue(value: unknown, type: DuckDBType): CellValue {
   return String(value);
 }
 
+/** The `CREATE VIEW audit_events` statement over `files` (also used by bench/duckdb-pruning.ts). */
+export function auditEventsViewSql(files: readonly string[]): string {
+  return `CREATE VIEW ${VIEW_NAME} AS SELECT * FROM read_json([${files.map(sqlStringLiteral).join(', ')}],
+      format = 'newline_delimited', columns = ${duckDbColumnsSpec()}, ignore_errors = true,
+      hive_partitioning = true, hive_types = {'account_id': VARCHAR, 'dt': VARCHAR})`;
+}
+
 /** Runs `sql` (which names the table `audit_events`) over the data files below `dir`. */
 export async function runLocalSql(dir: string, sql: string): Promise<QueryResult> {
   const files = listAuditDataFiles(dir);
@@ -79,9 +86,7 @@ export async function runLocalSql(dir: string, sql: string): Promise<QueryResult
   const instance = await DuckDBInstance.create();
   const connection = await instance.connect();
   try {
-    await connection.run(`CREATE VIEW ${VIEW_NAME} AS SELECT * FROM read_json([${files.map(sqlStringLiteral).join(', ')}],
-      format = 'newline_delimited', columns = ${duckDbColumnsSpec()}, ignore_errors = true,
-      hive_partitioning = true, hive_types = {'account_id': VARCHAR, 'dt': VARCHAR})`);
+    await connection.run(auditEventsViewSql(files));
     const reader = await connection.runAndReadAll(sql);
     const columns = reader.columnNames();
     const types = reader.columnTypes();

@@ -1,7 +1,8 @@
 /**
  * The app under measurement: Express 5, one outbound POST (1 KiB JSON) per inbound request,
- * with fetch or node:http, with or without the audit log. Reports its own CPU time between
- * the parent's 'start' and 'stop' messages. Own process.
+ * with fetch or node:http, and MODE none (baseline), otel (OpenTelemetry tracing) or audit
+ * (http-audit-log). Reports its own CPU time, and the events or spans produced, between the
+ * parent's 'start' and 'stop' messages. Own process.
  */
 import http from 'node:http';
 import express from 'express';
@@ -19,6 +20,8 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 const nullSink: Sink = { name: 'null', write() {} };
 
 let events = 0;
+// Set up before the first request: it patches node:http in place (see otel.ts).
+const otel = MODE === 'otel' ? (await import('./otel.js')).startOpenTelemetry() : undefined;
 const app = express();
 if (MODE === 'audit') {
   const { auditLog } = (await import(PACKAGE)) as { auditLog: typeof AuditLogFn };
@@ -61,16 +64,27 @@ const server = http.createServer(app);
 server.keepAliveTimeout = 60_000;
 let cpuAtStart = process.cpuUsage();
 let eventsAtStart = 0;
+let spansAtStart = 0;
+let clientSpansAtStart = 0;
 process.on('message', (m: { cmd: string }) => {
   if (m.cmd === 'start') {
-    cpuAtStart = process.cpuUsage();
-    eventsAtStart = events;
-    process.send!({ ok: true });
+    // Spans of earlier requests (the warm-up) still queued would be counted in this round.
+    void (otel?.flush() ?? Promise.resolve()).then(() => {
+      cpuAtStart = process.cpuUsage();
+      eventsAtStart = events;
+      spansAtStart = otel?.exportedSpans() ?? 0;
+      clientSpansAtStart = otel?.exportedClientSpans() ?? 0;
+      process.send!({ ok: true });
+    });
   } else if (m.cmd === 'stop') {
     // Let the deferred event building of the last requests run before reading the clock.
-    setImmediate(() => setImmediate(() => {
+    setImmediate(() => setImmediate(async () => {
+      // The batch processor's last partial batch is exported (and its CPU counted) in the round.
+      await otel?.flush();
       const cpu = process.cpuUsage(cpuAtStart);
-      process.send!({ cpuMicros: cpu.user + cpu.system, events: events - eventsAtStart, rss: process.memoryUsage().rss });
+      const spans = (otel?.exportedSpans() ?? 0) - spansAtStart;
+      const clientSpans = (otel?.exportedClientSpans() ?? 0) - clientSpansAtStart;
+      process.send!({ cpuMicros: cpu.user + cpu.system, events: events - eventsAtStart, spans, clientSpans, rss: process.memoryUsage().rss });
     }));
   }
 });

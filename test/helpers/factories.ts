@@ -65,6 +65,24 @@ export function kinesisRecordFactory(opts: KinesisRecordOptions = {}) {
   };
 }
 
+/**
+ * A Lambda-sized Kinesis batch: `count` records of events without bodies, so that 10,000 of them
+ * fit the 6 MB invocation payload (≤ 600 base64 bytes each), spread over 50 accounts × 2 days
+ * (100 objects for kinesis-to-s3 to write), all from one shard.
+ */
+export function kinesisBatchFactory(count: number) {
+  return Array.from({ length: count }, (_, i) => kinesisRecordFactory({
+    data: JSON.stringify(auditEventFactory({
+      account_id: `tenant-${i % 50}`,
+      time: `2026-03-0${1 + (Math.floor(i / 50) % 2)}T10:00:00.000Z`,
+      request_body: null,
+      request_headers: {},
+      response_body: null,
+    })),
+    shardId: 'shardId-000000000001',
+  }));
+}
+
 /** An S3 ObjectCreated notification with one record per key. Keys are URL-encoded as S3 does (`+` for space). */
 export function s3EventFactory(keys: string[], bucket = 'audit-bucket') {
   return {

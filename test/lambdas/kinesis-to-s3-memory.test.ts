@@ -12,32 +12,17 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import test from 'ava';
-import { build } from 'esbuild';
+import { bundleLambdaDriver } from '../helpers/lambda-bundle.js';
 import { listKeys, readGzippedJsonLines, startS3rver } from '../helpers/s3rver.js';
 
 const driverSource = fileURLToPath(new URL('./fixtures/ten-thousand-records.ts', import.meta.url));
 // Inside the repository so the bundle resolves the external @aws-sdk/* from node_modules.
 const driverBundle = fileURLToPath(new URL('../../dist/test-fixtures/ten-thousand-records.mjs', import.meta.url));
 
-async function bundleDriver(): Promise<void> {
-  await build({
-    entryPoints: [driverSource],
-    outfile: driverBundle,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'esm',
-    external: ['@aws-sdk/*'],
-    // aws-kinesis-agg is CommonJS and calls require(): give the ESM bundle one.
-    banner: { js: "import { createRequire as createRequireForBundle } from 'node:module'; const require = createRequireForBundle(import.meta.url);" },
-    logLevel: 'error',
-  });
-}
-
 test('a 10,000-record invocation stores every event within 128 MB (child process, --max-old-space-size=96)', async (t) => {
   const s3 = await startS3rver(['memory-bucket']);
   try {
-    await bundleDriver();
+    await bundleLambdaDriver(driverSource, driverBundle);
     const { stdout } = await promisify(execFile)(process.execPath, ['--max-old-space-size=96', '--max-semi-space-size=6', '--expose-gc', driverBundle], {
       env: { ...process.env, S3_ENDPOINT: s3.endpoint, S3_BUCKET: 'memory-bucket' },
     });

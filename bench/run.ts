@@ -1,0 +1,149 @@
+/**
+ * Runs every benchmark scenario, one after the other, each in its own child process (so that no
+ * scenario's JIT state, heap or open sockets affect the next), collects the JSON line each prints
+ * last, writes docs/benchmarks.md and docs/benchmarks.svg, and prints all results as one JSON
+ * line. A scenario file that does not exist (yet) is skipped with a note.
+ *
+ *   npm run bench                                  # everything, full counts (< 8 min on 2 cores)
+ *   node --import=tsx bench/run.ts --quick          # small counts: a smoke test, figures meaningless
+ *   node --import=tsx bench/run.ts --no-write       # leave docs/ alone
+ *   node --import=tsx bench/run.ts --only capture,duckdb-pruning
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { benchmarksMarkdown, collectRatios, ratioChartSvg, type Machine, type ScenarioOutcome } from './report.js';
+
+const { values } = parseArgs({ options: {
+  quick: { type: 'boolean', default: false },
+  'no-write': { type: 'boolean', default: false },
+  only: { type: 'string' },
+} });
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+/**
+ * Every scenario, in run order, with the flags --quick passes it. The delivery scenarios are
+ * written elsewhere: they also get BENCH_QUICK=1 in their environment, for when their flags are
+ * not known here.
+ */
+const SCENARIOS: Array<{ file: string; quickArgs: string[]; timeoutSeconds: number }> = [
+  { file: 'capture', quickArgs: ['--requests', '200', '--rounds', '1', '--concurrency', '8'], timeoutSeconds: 420 },
+  { file: 'delivery-throughput', quickArgs: [], timeoutSeconds: 240 },
+  { file: 'delivery-putrecords', quickArgs: [], timeoutSeconds: 240 },
+  { file: 'delivery-outage-rss', quickArgs: [], timeoutSeconds: 240 },
+  { file: 'lambda-kinesis-to-s3', quickArgs: ['--records', '500', '--invocations', '2', '--rounds', '1'], timeoutSeconds: 180 },
+  { file: 'lambda-partition-loader', quickArgs: ['--cached', '200', '--cold', '20', '--rounds', '1'], timeoutSeconds: 120 },
+  { file: 'duckdb-pruning', quickArgs: ['--accounts', '3', '--days', '2', '--events', '20', '--rounds', '1'], timeoutSeconds: 120 },
+];
+/** A stuck scenario is killed after its timeout (full run) or this (--quick). */
+const QUICK_TIMEOUT_SECONDS = 90;
+
+/** Newest modification time of the TypeScript sources the package build compiles. */
+function newestSourceMtime(): number {
+  let newest = 0;
+  const visit = (path: string) => {
+    const stat = statSync(path);
+    if (stat.isDirectory()) readdirSync(path).forEach((name) => visit(join(path, name)));
+    else if (path.endsWith('.ts')) newest = Math.max(newest, stat.mtimeMs);
+  };
+  ['index.ts', 'core', 'adapters', 'sinks', 'lambdas', 'cli'].map((p) => join(root, p)).filter(existsSync).forEach(visit);
+  return newest;
+}
+
+/**
+ * The capture benchmark measures the compiled package in dist/. Compile it when it is missing or
+ * older than the sources. This runs the build's tsc without `npm run build`'s `rm -rf dist`, so a
+ * test or benchmark reading dist/ at the same moment never finds it gone.
+ */
+function ensureFreshDist(): void {
+  const built = join(root, 'dist', 'index.js');
+  if (existsSync(built) && statSync(built).mtimeMs >= newestSourceMtime()) return;
+  process.stderr.write('bench: compiling the package (dist/ is missing or stale)\n');
+  execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
+}
+
+/** The first paragraph of the file's leading `/** … *\/` comment, unwrapped. */
+function describe(path: string): string | undefined {
+  const comment = /^\/\*\*([\s\S]*?)\*\//.exec(readFileSync(path, 'utf8'))?.[1];
+  if (!comment) return undefined;
+  const lines = comment.split('\n').map((l) => l.replace(/^\s*\* ?/, ''));
+  const paragraph = lines.join('\n').trim().split(/\n\s*\n/)[0] ?? '';
+  // Unwrap the lines, but keep list items (" - …" or " *  - …") on lines of their own.
+  return paragraph.split('\n').map((l) => l.trim()).reduce((text, line) => (line.startsWith('- ') ? `${text}\n${line}` : `${text} ${line}`), '').trim();
+}
+
+function runScenario(file: string, args: string[], timeoutSeconds: number): Promise<ScenarioOutcome> {
+  const path = join(root, 'bench', `${file}.ts`);
+  if (!existsSync(path)) return Promise.resolve({ file, note: `bench/${file}.ts does not exist on this branch` });
+  const started = performance.now();
+  const description = describe(path);
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import=tsx', path, ...args], {
+      cwd: root,
+      env: { ...process.env, ...(values.quick ? { BENCH_QUICK: '1' } : {}) },
+      // stderr passes through: progress and warnings stay visible; stdout is the result.
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let stdout = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutSeconds * 1000);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      const seconds = Math.round((performance.now() - started) / 100) / 10;
+      const last = stdout.trim().split('\n').at(-1) ?? '';
+      try {
+        if (code !== 0) throw new Error(signal ? `killed (${signal}) after ${seconds} s` : `exited with code ${code}`);
+        resolve({ file, description, result: JSON.parse(last) as Record<string, unknown>, seconds });
+      } catch (error) {
+        resolve({ file, description, note: `failed: ${error instanceof Error ? error.message : String(error)}`, seconds });
+      }
+    });
+  });
+}
+
+function machine(): Machine {
+  let commit = 'unknown';
+  try {
+    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
+  } catch { /* not a git checkout */ }
+  return {
+    cpu: cpus()[0]?.model ?? 'unknown',
+    cores: cpus().length,
+    memoryGb: Math.round(totalmem() / 1024 ** 3 * 10) / 10,
+    node: process.version,
+    date: new Date().toISOString(),
+    loadAverage: loadavg().map((l) => l.toFixed(2)).join(' '),
+    commit,
+  };
+}
+
+async function main() {
+  const only = values.only?.split(',').filter(Boolean);
+  const selected = SCENARIOS.filter((s) => !only || only.includes(s.file));
+  const host = machine();
+  ensureFreshDist();
+  const outcomes: ScenarioOutcome[] = [];
+  for (const scenario of selected) {
+    process.stderr.write(`bench: ${scenario.file}\n`);
+    const outcome = values.quick
+      ? await runScenario(scenario.file, scenario.quickArgs, QUICK_TIMEOUT_SECONDS)
+      : await runScenario(scenario.file, [], scenario.timeoutSeconds);
+    process.stderr.write(`bench: ${scenario.file}: ${outcome.result ? `done in ${outcome.seconds} s` : outcome.note}\n`);
+    outcomes.push(outcome);
+  }
+  if (!values['no-write']) {
+    const bars = outcomes.flatMap((o) => (o.result ? collectRatios(String(o.result.scenario ?? o.file), o.result.results) : []));
+    writeFileSync(join(root, 'docs', 'benchmarks.svg'), ratioChartSvg(bars));
+    writeFileSync(join(root, 'docs', 'benchmarks.md'), benchmarksMarkdown(host, outcomes, 'benchmarks.svg', values.quick));
+    process.stderr.write('bench: wrote docs/benchmarks.md and docs/benchmarks.svg\n');
+  }
+  console.log(JSON.stringify({ machine: host, quick: values.quick, scenarios: outcomes }));
+  // A scenario that failed (not one that is absent) fails the run.
+  if (outcomes.some((o) => o.note?.startsWith('failed'))) process.exitCode = 1;
+}
+
+await main();
