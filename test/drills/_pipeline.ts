@@ -10,7 +10,10 @@ import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda'
 import { startKinesisPoller, type PollerStats } from '../../cli/demo/kinesis-poller.js';
 import { createHandler, type KinesisToS3Handler } from '../../lambdas/kinesis-to-s3/index.js';
 import type { AuditEvent } from '../../core/schema.js';
-import { listKeys, readGzippedJsonLines } from '../helpers/s3rver.js';
+import { auditLog, type DeliveryStats } from '../../index.js';
+import type { Kinesalite } from '../helpers/kinesalite.js';
+import { listKeys, readGzippedJsonLines, readObjectBytes } from '../helpers/s3rver.js';
+import { collectIds, drive, identifyByHeader, underLoad } from '../sinks/_support.js';
 
 export const BUCKET = 'drill-bucket';
 
@@ -64,4 +67,27 @@ export async function storedLines(s3: S3Client, prefix: string): Promise<unknown
 
 export async function storedIds(s3: S3Client, prefix: string): Promise<string[]> {
   return (await storedLines(s3, prefix)).map((e) => (e as AuditEvent).id);
+}
+
+/**
+ * The front half: a real Express app whose audit log writes straight to a new kinesalite stream;
+ * `load` drives it (default: `count` inbound requests over 6 accounts). Returns the ids emitted.
+ */
+export async function appToStream(kinesis: Kinesalite, upstreamUrl: string, streamName: string, options: {
+  count?: number; shards?: number; load?: (appUrl: string) => Promise<void>;
+}): Promise<{ ids: string[]; stats: DeliveryStats }> {
+  await kinesis.createStream(streamName, options.shards ?? 1);
+  const audit = auditLog({
+    sink: 'kinesis', kinesis: { streamName, client: kinesis.client },
+    identify: identifyByHeader, recordOutsideRequests: false, handleSignals: false, delivery: { lingerMs: 20 },
+  });
+  const ids = collectIds(audit);
+  await underLoad(audit, upstreamUrl, options.load ?? ((url) => drive(url, options.count ?? 300, 20, 6)));
+  return { ids, stats: audit.stats() };
+}
+
+/** Every object under `prefix` with its bytes, by key. */
+export async function snapshot(s3: S3Client, prefix: string): Promise<Map<string, Buffer>> {
+  const keys = await listKeys(s3, BUCKET, prefix);
+  return new Map(await Promise.all(keys.map(async (k) => [k, await readObjectBytes(s3, BUCKET, k)] as const)));
 }
