@@ -12,8 +12,9 @@ import { createHandler, type KinesisToS3Handler } from '../../lambdas/kinesis-to
 import type { AuditEvent } from '../../core/schema.js';
 import { auditLog, type DeliveryStats } from '../../index.js';
 import type { Kinesalite } from '../helpers/kinesalite.js';
-import { listKeys, readGzippedJsonLines, readObjectBytes } from '../helpers/s3rver.js';
-import { collectIds, drive, identifyByHeader, underLoad } from '../sinks/_support.js';
+import { listKeys, readGzippedJsonLines, readObjectBytes, startS3rver, type RunningS3rver } from '../helpers/s3rver.js';
+import type { Running } from '../helpers/servers.js';
+import { collectIds, drive, identifyByHeader, kinesaliteAndUpstream, underLoad } from '../sinks/_support.js';
 
 export const BUCKET = 'drill-bucket';
 
@@ -90,4 +91,16 @@ export async function appToStream(kinesis: Kinesalite, upstreamUrl: string, stre
 export async function snapshot(s3: S3Client, prefix: string): Promise<Map<string, Buffer>> {
   const keys = await listKeys(s3, BUCKET, prefix);
   return new Map(await Promise.all(keys.map(async (k) => [k, await readObjectBytes(s3, BUCKET, k)] as const)));
+}
+
+/** kinesalite, an upstream and s3rver (with BUCKET), started before the file's tests and stopped after. */
+export function pipelineEnv(test: Parameters<typeof kinesaliteAndUpstream>[0]): { kinesis: Kinesalite; upstream: Running; s3: RunningS3rver } {
+  const env = kinesaliteAndUpstream(test) as { kinesis: Kinesalite; upstream: Running; s3: RunningS3rver };
+  test.before(async () => {
+    env.s3 = await startS3rver([BUCKET]);
+  });
+  test.after.always(async () => {
+    await env.s3?.stop();
+  });
+  return env;
 }

@@ -5,33 +5,26 @@
  * the same objects with the same bytes: same object set, same contents, no duplicate id in S3.
  */
 import test from 'ava';
-import { startS3rver, type RunningS3rver } from '../helpers/s3rver.js';
-import { kinesaliteAndUpstream } from '../sinks/_support.js';
-import { appToStream, BUCKET, quietly, runLambda, snapshot, storedIds } from './_pipeline.js';
+import { appToStream, BUCKET, pipelineEnv, quietly, runLambda, snapshot, storedIds } from './_pipeline.js';
 import { reportDrill, tally } from './_report.js';
 import { createHandler } from '../../lambdas/kinesis-to-s3/index.js';
 
-const env = kinesaliteAndUpstream(test);
-let s3: RunningS3rver;
-test.before(async () => {
-  s3 = await startS3rver([BUCKET]);
-});
-test.after.always(() => s3?.stop());
+const env = pipelineEnv(test);
 
 test('a Lambda batch delivered twice: same S3 object set and bytes, no duplicate ids in S3', async (t) => {
   const { ids } = await appToStream(env.kinesis, env.upstream.url, 'twice', { count: 400, shards: 2 });
   const prefix = 'twice/';
-  const first = await runLambda({ kinesis: env.kinesis.client, streamName: 'twice', s3: s3.client, prefix, batchSize: 100 });
-  const before = await snapshot(s3.client, prefix);
+  const first = await runLambda({ kinesis: env.kinesis.client, streamName: 'twice', s3: env.s3.client, prefix, batchSize: 100 });
+  const before = await snapshot(env.s3.client, prefix);
   // The redelivery: every batch again, to a fresh handler (another container), in the same order.
-  const again = createHandler({ s3: s3.client, bucket: BUCKET, prefix });
+  const again = createHandler({ s3: env.s3.client, bucket: BUCKET, prefix });
   const { value: responses } = await quietly(async () => {
     const out = [];
     for (const { event } of first.invocations) out.push(await again(event));
     return out;
   });
-  const after = await snapshot(s3.client, prefix);
-  const r = tally(ids, await storedIds(s3.client, prefix));
+  const after = await snapshot(env.s3.client, prefix);
+  const r = tally(ids, await storedIds(env.s3.client, prefix));
   reportDrill(t, {
     drill: 'lambda-batch-twice', sent: ids.length, stored: r.stored, lost: r.lost, allowed: 0,
     why: 'a redelivered batch rewrites the same keys with the same bytes', duplicates: r.duplicates,

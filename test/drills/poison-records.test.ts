@@ -8,17 +8,11 @@
 import test from 'ava';
 import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { auditEventFactory, kplAggregatedRecordFactory } from '../helpers/factories.js';
-import { startS3rver, type RunningS3rver } from '../helpers/s3rver.js';
-import { drive, kinesaliteAndUpstream } from '../sinks/_support.js';
-import { appToStream, BUCKET, runLambda, storedIds, storedLines } from './_pipeline.js';
+import { drive } from '../sinks/_support.js';
+import { appToStream, pipelineEnv, runLambda, storedIds, storedLines } from './_pipeline.js';
 import { reportDrill, tally } from './_report.js';
 
-const env = kinesaliteAndUpstream(test);
-let s3: RunningS3rver;
-test.before(async () => {
-  s3 = await startS3rver([BUCKET]);
-});
-test.after.always(() => s3?.stop());
+const env = pipelineEnv(test);
 
 async function poison(): Promise<Array<{ data: Buffer; reason: RegExp }>> {
   const kpl = await kplAggregatedRecordFactory([JSON.stringify(auditEventFactory())]);
@@ -42,9 +36,9 @@ test('poison records: valid events stored, poison ones in the errors prefix with
       await drive(url, 150, 20, 6);
     },
   });
-  const run = await runLambda({ kinesis: env.kinesis.client, streamName: 'poison', s3: s3.client, prefix: 'audit/', batchSize: 100 });
-  const r = tally(ids, await storedIds(s3.client, 'audit/'));
-  const rejected = (await storedLines(s3.client, 'audit-errors/')) as Array<{ reason: string; data: string; sequenceNumber: string }>;
+  const run = await runLambda({ kinesis: env.kinesis.client, streamName: 'poison', s3: env.s3.client, prefix: 'audit/', batchSize: 100 });
+  const r = tally(ids, await storedIds(env.s3.client, 'audit/'));
+  const rejected = (await storedLines(env.s3.client, 'audit-errors/')) as Array<{ reason: string; data: string; sequenceNumber: string }>;
   const failures = run.invocations.flatMap((i) => i.response.batchItemFailures);
   reportDrill(t, {
     drill: 'poison-records', sent: ids.length, stored: r.stored, lost: r.lost, allowed: 0,

@@ -9,22 +9,16 @@
  */
 import test from 'ava';
 import type { KinesisStreamBatchResponse } from 'aws-lambda';
-import { s3ClientFor, startS3rver, type RunningS3rver } from '../helpers/s3rver.js';
-import { kinesaliteAndUpstream } from '../sinks/_support.js';
-import { appToStream, BUCKET, runLambda, storedIds } from './_pipeline.js';
+import { s3ClientFor } from '../helpers/s3rver.js';
+import { appToStream, pipelineEnv, runLambda, storedIds } from './_pipeline.js';
 import { reportDrill, tally } from './_report.js';
 
-const env = kinesaliteAndUpstream(test);
-let s3: RunningS3rver;
-test.before(async () => {
-  s3 = await startS3rver([BUCKET]);
-});
-test.after.always(() => s3?.stop());
+const env = pipelineEnv(test);
 
 test('S3 outage mid-batch: partial batch response, the retry of the reported records stores everything; duplicates reported', async (t) => {
   const { ids } = await appToStream(env.kinesis, env.upstream.url, 's3-outage', { count: 400 });
   const outage = { on: false, armed: true, putsBefore: 0, refused: 0 };
-  const client = s3ClientFor(s3.endpoint);
+  const client = s3ClientFor(env.s3.endpoint);
   client.middlewareStack.add((next, context) => async (args) => {
     if (context.commandName === 'PutObjectCommand') {
       if (outage.armed && ++outage.putsBefore > 2) outage.on = true;
@@ -48,7 +42,7 @@ test('S3 outage mid-batch: partial batch response, the retry of the reported rec
     },
   });
   client.destroy();
-  const r = tally(ids, await storedIds(s3.client, 'audit/'));
+  const r = tally(ids, await storedIds(env.s3.client, 'audit/'));
   const firstFailures = responses[0]!.batchItemFailures.length;
   reportDrill(t, {
     drill: 's3-outage', sent: ids.length, stored: r.stored, lost: r.lost, allowed: 0,

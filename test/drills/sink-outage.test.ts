@@ -8,17 +8,11 @@ import test from 'ava';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { auditLog, type AuditEvent } from '../../index.js';
 import { kinesisClientFor, startKinesisProxy } from '../helpers/kinesalite.js';
-import { startS3rver, type RunningS3rver } from '../helpers/s3rver.js';
-import { collectIds, drive, identifyByHeader, kinesaliteAndUpstream, underLoad } from '../sinks/_support.js';
-import { BUCKET, runLambda, storedIds } from './_pipeline.js';
+import { collectIds, drive, identifyByHeader, underLoad } from '../sinks/_support.js';
+import { pipelineEnv, runLambda, storedIds } from './_pipeline.js';
 import { reportDrill, tally } from './_report.js';
 
-const env = kinesaliteAndUpstream(test);
-let s3: RunningS3rver;
-test.before(async () => {
-  s3 = await startS3rver([BUCKET]);
-});
-test.after.always(() => s3?.stop());
+const env = pipelineEnv(test);
 
 test.serial('sink outage within the buffer bound: 0 lost end to end (app → Kinesis → Lambda → S3)', async (t) => {
   await env.kinesis.createStream('outage-e2e', 1);
@@ -39,8 +33,8 @@ test.serial('sink outage within the buffer bound: 0 lost end to end (app → Kin
     proxy.down = false;
     await load;
   }, [proxy]);
-  const { stats: poller } = await runLambda({ kinesis: env.kinesis.client, streamName: 'outage-e2e', s3: s3.client, prefix: 'outage/' });
-  const r = tally(ids, await storedIds(s3.client, 'outage/'));
+  const { stats: poller } = await runLambda({ kinesis: env.kinesis.client, streamName: 'outage-e2e', s3: env.s3.client, prefix: 'outage/' });
+  const r = tally(ids, await storedIds(env.s3.client, 'outage/'));
   const stats = audit.stats();
   reportDrill(t, {
     drill: 'sink-outage (within bound)', sent: ids.length, stored: r.stored, lost: r.lost, allowed: 0,
