@@ -4,17 +4,11 @@
  * would have by default; with its own listener, we only flush alongside it.
  */
 import test from 'ava';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { startKinesalite, type Kinesalite } from '../helpers/kinesalite.js';
-import { idCounts } from './_support.js';
+import { runSigtermChild } from '../helpers/sigterm-child.js';
 import { auditLog, memorySink } from '../../index.js';
 import { shutdownParticipants } from '../../core/index.js';
 
-const fixture = fileURLToPath(new URL('../fixtures/sigterm-app.ts', import.meta.url));
 let kinesis: Kinesalite;
 
 test.before(async () => {
@@ -24,32 +18,7 @@ test.after.always(async () => {
   await kinesis?.stop();
 });
 
-async function runChild(stream: string, ownListener: boolean) {
-  await kinesis.createStream(stream, 2);
-  const child = spawn(process.execPath, ['--import=tsx', fixture], {
-    env: { ...process.env, KINESIS_ENDPOINT: kinesis.endpoint, AUDIT_LOG_KINESIS_STREAM: stream, OWN_LISTENER: ownListener ? '1' : '', AUDIT_LOG_SINK: '' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const beforeFlush: string[] = [];
-  const after: string[] = [];
-  let flushSeen = false;
-  let appListener = false;
-  let ready!: () => void;
-  const readyP = new Promise<void>((r) => (ready = r));
-  createInterface({ input: child.stdout! }).on('line', (l) => {
-    if (l === 'READY') ready();
-    else if (l === 'FLUSH') flushSeen = true;
-    else if (l === 'APP-LISTENER') appListener = true;
-    else if (l.startsWith('E ')) (flushSeen ? after : beforeFlush).push(l.slice(2));
-  });
-  const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
-  await readyP;
-  await sleep(300); // still under load: calls in flight, events buffered
-  child.kill('SIGTERM');
-  const [code, signal] = await exited;
-  const counts = idCounts((await kinesis.readAll(stream)).map((r) => r.Data!));
-  return { code, signal, beforeFlush, after, flushSeen, appListener, counts };
-}
+const runChild = (stream: string, ownListener: boolean) => runSigtermChild(kinesis, stream, ownListener);
 
 test.serial('SIGTERM with no app listener: flushes everything emitted before the signal, then dies by SIGTERM as by default', async (t) => {
   const r = await runChild('sigterm-default', false);
