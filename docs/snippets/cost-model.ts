@@ -69,9 +69,10 @@ export interface CostInputs {
   eventBytes: number;
   /** Kinesis partition key, bytes (the account id by default). */
   partitionKeyBytes: number;
-  /** With kinesis.aggregate: events per Kinesis record and bytes per record (benchmark: 10,000 events in 17 records). */
-  aggregatedEventsPerRecord: number;
+  /** With kinesis.aggregate: bytes per aggregated Kinesis record (benchmark: 16,850,422 bytes in 17 records). */
   aggregatedRecordBytes: number;
+  /** With kinesis.aggregate: framing bytes added per event (benchmark: 16,850,422 / 10,000 − 1,683 ≈ 2). */
+  aggregationOverheadBytes: number;
   /** Event source mapping BatchSize (Kinesis records per invocation). */
   batchSize: number;
   /** Lambda's invocation payload limit, bytes; the records arrive base64 encoded (4/3). */
@@ -104,8 +105,8 @@ export const DEFAULT_INPUTS: CostInputs = {
   events: 1_000_000,
   eventBytes: 1_676, // bench/delivery-common.ts benchEvent, measured (docs/cost.md)
   partitionKeyBytes: 7, // "acct-NN": 1,683 bytes per record on the wire in docs/benchmarks-delivery.md
-  aggregatedEventsPerRecord: 10_000 / 17,
   aggregatedRecordBytes: 16_850_422 / 17,
+  aggregationOverheadBytes: 16_850_422 / 10_000 - 1_683,
   batchSize: 1_000,
   lambdaPayloadBytes: 6 * 1024 * 1024,
   accountsPerBatch: 50,
@@ -172,12 +173,13 @@ function finish(name: string, lines: CostLine[], facts: Record<string, number>):
 function kinesisLambda(i: CostInputs, aggregate: boolean): Scenario {
   const p = i.prices;
   const plainRecordBytes = i.eventBytes + i.partitionKeyBytes;
-  const records = aggregate ? i.events / i.aggregatedEventsPerRecord : i.events;
+  const eventsPerRecord = aggregate ? i.aggregatedRecordBytes / (plainRecordBytes + i.aggregationOverheadBytes) : 1;
+  const records = i.events / eventsPerRecord;
   const recordBytes = aggregate ? i.aggregatedRecordBytes : plainRecordBytes;
   // On-demand bills each record rounded up to the next KiB.
   const billedGiB = (records * Math.ceil(recordBytes / KiB) * KiB) / GiB;
   const recordsPerInvocation = Math.min(i.batchSize, Math.floor((i.lambdaPayloadBytes * 3) / 4 / recordBytes));
-  const eventsPerInvocation = recordsPerInvocation * (aggregate ? i.aggregatedEventsPerRecord : 1);
+  const eventsPerInvocation = recordsPerInvocation * eventsPerRecord;
   const invocations = i.events / eventsPerInvocation;
   const eventsPerObject = Math.max(1, eventsPerInvocation / i.accountsPerBatch);
   const objects = i.events / eventsPerObject;
@@ -236,8 +238,9 @@ function athena(i: CostInputs, objects: number): Scenario {
 
 /** Provisioned Kinesis instead of on-demand: PUT payload units (25 KiB each, per record). */
 function provisionedPayloadUnits(i: CostInputs, aggregate: boolean): CostLine {
-  const records = aggregate ? i.events / i.aggregatedEventsPerRecord : i.events;
-  const recordBytes = aggregate ? i.aggregatedRecordBytes : i.eventBytes + i.partitionKeyBytes;
+  const plainRecordBytes = i.eventBytes + i.partitionKeyBytes;
+  const records = aggregate ? (i.events * (plainRecordBytes + i.aggregationOverheadBytes)) / i.aggregatedRecordBytes : i.events;
+  const recordBytes = aggregate ? i.aggregatedRecordBytes : plainRecordBytes;
   const units = records * Math.ceil(recordBytes / (25 * KiB));
   return line(`PUT payload units${aggregate ? ', aggregate: true' : ''}`, units, 'units', i.prices.kinesisProvisionedPerMillionPutPayloadUnits, 1e6);
 }
