@@ -25,16 +25,12 @@ const { values } = parseArgs({ options: {
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
-/**
- * Every scenario, in run order, with the flags --quick passes it. The delivery scenarios are
- * written elsewhere: they also get BENCH_QUICK=1 in their environment, for when their flags are
- * not known here.
- */
+/** Every scenario, in run order, with the flags --quick passes it (small counts: a smoke test). */
 const SCENARIOS: Array<{ file: string; quickArgs: string[]; timeoutSeconds: number }> = [
   { file: 'capture', quickArgs: ['--requests', '200', '--rounds', '1', '--concurrency', '8'], timeoutSeconds: 420 },
-  { file: 'delivery-throughput', quickArgs: [], timeoutSeconds: 240 },
-  { file: 'delivery-putrecords', quickArgs: [], timeoutSeconds: 240 },
-  { file: 'delivery-outage-rss', quickArgs: [], timeoutSeconds: 240 },
+  { file: 'delivery-throughput', quickArgs: ['--events', '2000'], timeoutSeconds: 240 },
+  { file: 'delivery-putrecords', quickArgs: ['--events', '1000'], timeoutSeconds: 240 },
+  { file: 'delivery-outage-rss', quickArgs: ['--seconds', '3'], timeoutSeconds: 240 },
   { file: 'lambda-kinesis-to-s3', quickArgs: ['--records', '500', '--invocations', '2', '--rounds', '1'], timeoutSeconds: 180 },
   { file: 'lambda-partition-loader', quickArgs: ['--cached', '200', '--cold', '20', '--rounds', '1'], timeoutSeconds: 120 },
   { file: 'duckdb-pruning', quickArgs: ['--accounts', '3', '--days', '2', '--events', '20', '--rounds', '1'], timeoutSeconds: 120 },
@@ -84,7 +80,6 @@ function runScenario(file: string, args: string[], timeoutSeconds: number): Prom
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import=tsx', path, ...args], {
       cwd: root,
-      env: { ...process.env, ...(values.quick ? { BENCH_QUICK: '1' } : {}) },
       // stderr passes through: progress and warnings stay visible; stdout is the result.
       stdio: ['ignore', 'pipe', 'inherit'],
     });
