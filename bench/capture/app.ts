@@ -84,7 +84,7 @@ process.on('message', (m: { cmd: string }) => {
       const cpu = process.cpuUsage(cpuAtStart);
       const spans = (otel?.exportedSpans() ?? 0) - spansAtStart;
       const clientSpans = (otel?.exportedClientSpans() ?? 0) - clientSpansAtStart;
-      process.send!({ cpuMicros: cpu.user + cpu.system, events: events - eventsAtStart, spans, clientSpans, rss: process.memoryUsage().rss });
+      process.send!({ cpuMicros: cpu.user + cpu.system, userMicros: cpu.user, events: events - eventsAtStart, spans, clientSpans, rss: process.memoryUsage().rss });
     }));
   }
 });
