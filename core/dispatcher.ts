@@ -5,33 +5,19 @@
  *
  * Nothing here is awaited by the app: `enqueue` is synchronous and never throws.
  */
-import diagnosticsChannel from 'node:diagnostics_channel';
 import type { ResolvedDelivery } from './options.js';
 import { retryDelayMs } from './backoff.js';
+import { BatchQueue } from './batch-queue.js';
 import { fitEvent, serialize } from './fit-event.js';
 import { runSuppressed } from './context.js';
-import { AuditLogError, HookError, SinkDeliveryError } from './errors.js';
+import { AuditLogError, HookError, SinkDeliveryError, SinkTimeoutError } from './errors.js';
+import { StatsPublisher } from './stats-channel.js';
 import { DEFAULT_SINK_LIMITS, type DeliveryStats, type Sink, type SinkLimits, type SinkRecord } from './sink.js';
 import type { AuditEvent } from './schema.js';
 
 interface FlushWaiter {
   remaining: number;
   resolve: () => void;
-}
-
-/** Delivery counters are published here as `{ sink, ...stats }`, at most every STATS_INTERVAL_MS and on flush. */
-export const STATS_CHANNEL = 'http-audit-log:stats';
-export const STATS_INTERVAL_MS = 100;
-const statsChannel = diagnosticsChannel.channel(STATS_CHANNEL);
-
-export interface StatsMessage extends DeliveryStats {
-  /** The sink's name (`kinesis`, `firehose`, `file`, `stdout`, `memory`, or a custom sink's). */
-  sink: string;
-}
-
-/** Rejection used when a sink call outlives `delivery.writeTimeoutMs`. */
-export class SinkTimeoutError extends SinkDeliveryError {
-  override name = 'SinkTimeoutError';
 }
 
 interface Pending {
@@ -51,8 +37,7 @@ export class Dispatcher {
   private sink: Sink | null = null;
   private sinkFailure: unknown = null;
   private limits: SinkLimits = DEFAULT_SINK_LIMITS;
-  private queue: Pending[] = [];
-  private queueHead = 0;
+  private readonly queue = new BatchQueue<Pending>();
   /** Every event not yet settled: queued, in a sink call, or waiting to retry. */
   private readonly live = new Set<Pending>();
   private liveBytes = 0;
@@ -62,14 +47,14 @@ export class Dispatcher {
   private readonly counters = { sent: 0, retried: 0, dropped: 0, failed: 0 };
   /** Retry timers waiting; ref'd while someone awaits a flush so the process waits for them. */
   private readonly retryTimers = new Set<NodeJS.Timeout>();
-  private lastStatsPublish = 0;
-  private statsTimer: NodeJS.Timeout | null = null;
+  private readonly statsPublisher: StatsPublisher;
 
   constructor(
     sink: Sink | Promise<Sink>,
     private readonly delivery: ResolvedDelivery,
     private readonly hooks: DispatcherHooks,
   ) {
+    this.statsPublisher = new StatsPublisher(() => ({ sink: this.sink?.name ?? 'pending', ...this.stats() }), hooks.onError);
     // A sink object is used at once (its limits apply from the first event); a promised one
     // when it resolves, re-fitting what was queued meanwhile.
     if (!(sink instanceof Promise)) {
@@ -119,7 +104,7 @@ export class Dispatcher {
     if (this.sinkFailure !== null) return this.giveUp([{ record: serialized, attempts: 0, waiters: null }], 'sink unavailable');
     const d = this.delivery;
     while (this.live.size >= d.maxBufferEvents || this.liveBytes + serialized.bytes > d.maxBufferBytes) {
-      const oldest = d.whenFull === 'drop-oldest' ? this.takeOldestQueued() : null;
+      const oldest = d.whenFull === 'drop-oldest' ? this.queue.shift() : null;
       if (oldest === null) return this.drop([event], 'buffer full');
       this.settle(oldest);
       this.drop([oldest.record.event], 'buffer full (oldest dropped)');
@@ -161,8 +146,7 @@ export class Dispatcher {
   private refitQueued(): void {
     const max = this.limits.maxRecordBytes - this.limits.perRecordOverheadBytes;
     const unfit: Pending[] = [];
-    for (let i = this.queueHead; i < this.queue.length; i++) {
-      const p = this.queue[i]!;
+    for (const p of this.queue) {
       if (p.record.bytes <= max) continue;
       const fitted = fitEvent(p.record, max);
       if (fitted === null) {
@@ -173,22 +157,13 @@ export class Dispatcher {
       p.record = fitted;
     }
     if (unfit.length === 0) return;
-    const gone = new Set(unfit);
-    this.queue = this.queue.slice(this.queueHead).filter((p) => !gone.has(p));
-    this.queueHead = 0;
+    this.queue.remove(new Set(unfit));
     for (const p of unfit) this.settle(p);
     this.drop(unfit.map((p) => p.record.event), 'event too large to serialize within the sink record limit');
   }
 
   private queuedCount(): number {
-    return this.queue.length - this.queueHead;
-  }
-
-  private takeOldestQueued(): Pending | null {
-    if (this.queuedCount() === 0) return null;
-    const p = this.queue[this.queueHead]!;
-    this.queueHead++;
-    return p;
+    return this.queue.size;
   }
 
   private schedule(): void {
@@ -215,22 +190,7 @@ export class Dispatcher {
   }
 
   private takeBatch(max: number): Pending[] {
-    const batch: Pending[] = [];
-    let bytes = 0;
-    const overhead = this.limits.perRecordOverheadBytes;
-    while (batch.length < max && this.queuedCount() > 0) {
-      const next = this.queue[this.queueHead]!;
-      const size = next.record.bytes + overhead;
-      if (batch.length > 0 && bytes + size > this.limits.maxBatchBytes) break;
-      batch.push(next);
-      bytes += size;
-      this.queueHead++;
-    }
-    if (this.queueHead > 1024 && this.queueHead * 2 > this.queue.length) {
-      this.queue = this.queue.slice(this.queueHead);
-      this.queueHead = 0;
-    }
-    return batch;
+    return this.queue.takeBatch(max, this.limits.maxBatchBytes, this.limits.perRecordOverheadBytes);
   }
 
   private send(batch: Pending[]): void {
@@ -300,7 +260,7 @@ export class Dispatcher {
     const timer = setTimeout(() => {
       this.retryTimers.delete(timer);
       // Retries go to the front: they are the oldest events.
-      this.queue.splice(this.queueHead, 0, ...again);
+      this.queue.pushFront(again);
       this.pump(true);
     }, delay);
     this.retryTimers.add(timer);
@@ -331,8 +291,7 @@ export class Dispatcher {
 
   private failAll(reason: string): void {
     const all = [...this.live];
-    this.queue = [];
-    this.queueHead = 0;
+    this.queue.clear();
     if (all.length > 0) this.giveUp(all, reason);
   }
 
@@ -348,28 +307,10 @@ export class Dispatcher {
 
   private publish(): void {
     this.hooks.onStats?.(this.stats());
-    if (!statsChannel.hasSubscribers || this.statsTimer !== null) return;
-    const wait = this.lastStatsPublish + STATS_INTERVAL_MS - Date.now();
-    if (wait <= 0) return this.publishNow();
-    // Trailing edge: the latest counters go out once the interval has passed.
-    this.statsTimer = setTimeout(() => this.publishNow(), wait);
-    this.statsTimer.unref();
+    this.statsPublisher.changed();
   }
 
-  /** Publishes the counters on the diagnostics channel now (flush, interval elapsed). */
   private publishNow(): void {
-    if (this.statsTimer !== null) {
-      clearTimeout(this.statsTimer);
-      this.statsTimer = null;
-    }
-    if (!statsChannel.hasSubscribers) return;
-    this.lastStatsPublish = Date.now();
-    const message: StatsMessage = { sink: this.sink?.name ?? 'pending', ...this.stats() };
-    try {
-      statsChannel.publish(message);
-    } catch (err) {
-      // A throwing subscriber must not break delivery.
-      this.hooks.onError(new HookError(`diagnostics channel ${STATS_CHANNEL} subscriber`, err));
-    }
+    this.statsPublisher.publishNow();
   }
 }

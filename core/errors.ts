@@ -60,3 +60,8 @@ export class SinkDeliveryError extends AuditLogError {
     super(message, options);
   }
 }
+
+/** Rejection used when a sink call outlives `delivery.writeTimeoutMs`. */
+export class SinkTimeoutError extends SinkDeliveryError {
+  override name = 'SinkTimeoutError';
+}

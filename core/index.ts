@@ -14,7 +14,7 @@ export { AuditPipeline, type AuditBusEvents } from './pipeline.js';
 export { DEFAULT_REDACTION, REDACTED, redactCardNumbers } from './redact.js';
 export { isTextContentType } from './body-decoding.js';
 export { serialize, type SerializedEvent } from './fit-event.js';
-export { STATS_CHANNEL, STATS_INTERVAL_MS, SinkTimeoutError, type StatsMessage } from './dispatcher.js';
+export { STATS_CHANNEL, STATS_INTERVAL_MS, type StatsMessage } from './stats-channel.js';
 export type { SinkWriteContext } from './sink.js';
 export { registerShutdownFlush, shutdownParticipants, SHUTDOWN_SIGNALS, type ShutdownSignal, type ShutdownParticipant } from './shutdown.js';
 export { fitEvent } from './fit-event.js';
