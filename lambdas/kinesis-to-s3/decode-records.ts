@@ -85,8 +85,9 @@ function parseEvent(bytes: Buffer): { partition: PartitionValues; line: string }
   }
   try {
     const event = validateAuditEvent(value);
-    // Re-serialized so a pretty-printed input still becomes exactly one NDJSON line.
-    return { partition: partitionOf(event), line: JSON.stringify(event) };
+    // The text as it came when it is already one line (what the sinks send): no second copy.
+    // Re-serialized only when a pretty-printed input must become exactly one NDJSON line.
+    return { partition: partitionOf(event), line: text.includes('\n') || text.includes('\r') ? JSON.stringify(event) : text };
   } catch (error) {
     return { reason: `not a schema v1 audit event: ${errorMessage(error)}` };
   }
