@@ -10,7 +10,7 @@
  * the Kinesis JSON protocol (PutRecords). Firehose's default handler is NodeHttpHandler
  * (HTTP/1.1), so its stand-in is on node:http. Both only record requests and answer success.
  */
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import http from 'node:http';
 import http2 from 'node:http2';
 import { spawn } from 'node:child_process';
@@ -102,65 +102,68 @@ function idsIn(recorded: Recorded[], target: string, streamField: string, stream
 
 const credentialOf = (authorization: string) => /Credential=([^,]+)/.exec(authorization)?.[1] ?? '';
 
-test('kinesis: auditLog() with no options honours AWS_REGION, credentials, AWS_ENDPOINT_URL_KINESIS, AUDIT_LOG_SINK and AUDIT_LOG_KINESIS_STREAM (wire-level HTTP/2 h2c stand-in)', async (t) => {
-  const recorded: Recorded[] = [];
-  const server = http2.createServer(handle(recorded, kinesisReply));
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  t.teardown(() => server.close());
-  const port = (server.address() as AddressInfo).port;
+interface ServiceCase {
+  sink: 'kinesis' | 'firehose';
+  protocol: string;
+  httpVersion: string;
+  startServer: (recorded: Recorded[]) => http.Server | http2.Http2Server;
+  endpointVar: string;
+  streamVar: string;
+  stream: string;
+  target: string;
+  streamField: string;
+  /** Extra per-request checks for this service. */
+  check?: (t: ExecutionContext, body: Record<string, unknown>) => void;
+}
 
-  const r = await runChild({
-    AWS_REGION: 'eu-west-1',
-    AWS_ACCESS_KEY_ID: 'AKIDTEST',
-    AWS_SECRET_ACCESS_KEY: 'secret',
-    AWS_ENDPOINT_URL_KINESIS: `http://127.0.0.1:${port}`,
-    AUDIT_LOG_SINK: 'kinesis',
-    AUDIT_LOG_KINESIS_STREAM: 'audit-env-test',
+const CASES: ServiceCase[] = [
+  {
+    sink: 'kinesis', protocol: 'HTTP/2 h2c', httpVersion: '2.0',
+    startServer: (recorded) => http2.createServer(handle(recorded, kinesisReply)),
+    endpointVar: 'AWS_ENDPOINT_URL_KINESIS', streamVar: 'AUDIT_LOG_KINESIS_STREAM', stream: 'audit-env-test',
+    target: 'Kinesis_20131202.PutRecords', streamField: 'StreamName',
+    check: (t, body) => {
+      for (const rec of body.Records as Array<{ PartitionKey: unknown }>) t.is(typeof rec.PartitionKey, 'string');
+    },
+  },
+  {
+    sink: 'firehose', protocol: 'HTTP/1.1', httpVersion: '1.1',
+    startServer: (recorded) => http.createServer(handle(recorded, firehoseReply)),
+    endpointVar: 'AWS_ENDPOINT_URL_FIREHOSE', streamVar: 'AUDIT_LOG_FIREHOSE_STREAM', stream: 'audit-env-firehose',
+    target: 'Firehose_20150804.PutRecordBatch', streamField: 'DeliveryStreamName',
+  },
+];
+
+for (const c of CASES) {
+  test(`${c.sink}: auditLog() with no options honours AWS_REGION, credentials, ${c.endpointVar}, AUDIT_LOG_SINK and ${c.streamVar} (wire-level ${c.protocol} stand-in)`, async (t) => {
+    const recorded: Recorded[] = [];
+    const server = c.startServer(recorded);
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    t.teardown(() => server.close());
+    const port = (server.address() as AddressInfo).port;
+
+    const r = await runChild({
+      AWS_REGION: 'eu-west-1',
+      AWS_ACCESS_KEY_ID: 'AKIDTEST',
+      AWS_SECRET_ACCESS_KEY: 'secret',
+      [c.endpointVar]: `http://127.0.0.1:${port}`,
+      AUDIT_LOG_SINK: c.sink,
+      [c.streamVar]: c.stream,
+    });
+    t.is(r.code, 0, r.stderr);
+    t.is(r.signal, null);
+    t.is(r.ids.length, EVENTS, r.stdout);
+
+    t.true(recorded.length > 0, 'the stand-in received no request');
+    for (const req of recorded) {
+      t.is(req.httpVersion, c.httpVersion);
+      t.is(req.target, c.target);
+      t.is(req.body[c.streamField], c.stream);
+      t.true(req.authorization.startsWith('AWS4-HMAC-SHA256 '), req.authorization);
+      t.regex(credentialOf(req.authorization), new RegExp(`^AKIDTEST/\\d{8}/eu-west-1/${c.sink}/aws4_request$`));
+      c.check?.(t, req.body);
+    }
+    t.deepEqual(idsIn(recorded, c.target, c.streamField, c.stream).sort(), [...r.ids].sort());
   });
-  t.is(r.code, 0, r.stderr);
-  t.is(r.signal, null);
-  t.is(r.ids.length, EVENTS, r.stdout);
-
-  t.true(recorded.length > 0, 'the stand-in received no request');
-  for (const req of recorded) {
-    t.is(req.httpVersion, '2.0');
-    t.is(req.target, 'Kinesis_20131202.PutRecords');
-    t.is(req.body.StreamName, 'audit-env-test');
-    t.true(req.authorization.startsWith('AWS4-HMAC-SHA256 '), req.authorization);
-    t.regex(credentialOf(req.authorization), /^AKIDTEST\/\d{8}\/eu-west-1\/kinesis\/aws4_request$/);
-    for (const rec of req.body.Records as Array<{ PartitionKey: unknown }>) t.is(typeof rec.PartitionKey, 'string');
-  }
-  t.deepEqual(idsIn(recorded, 'Kinesis_20131202.PutRecords', 'StreamName', 'audit-env-test').sort(), [...r.ids].sort());
-});
-
-test('firehose: auditLog() with no options honours AWS_REGION, credentials, AWS_ENDPOINT_URL_FIREHOSE, AUDIT_LOG_SINK and AUDIT_LOG_FIREHOSE_STREAM (wire-level HTTP/1.1 stand-in)', async (t) => {
-  const recorded: Recorded[] = [];
-  const server = http.createServer(handle(recorded, firehoseReply));
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  t.teardown(() => server.close());
-  const port = (server.address() as AddressInfo).port;
-
-  const r = await runChild({
-    AWS_REGION: 'eu-west-1',
-    AWS_ACCESS_KEY_ID: 'AKIDTEST',
-    AWS_SECRET_ACCESS_KEY: 'secret',
-    AWS_ENDPOINT_URL_FIREHOSE: `http://127.0.0.1:${port}`,
-    AUDIT_LOG_SINK: 'firehose',
-    AUDIT_LOG_FIREHOSE_STREAM: 'audit-env-firehose',
-  });
-  t.is(r.code, 0, r.stderr);
-  t.is(r.signal, null);
-  t.is(r.ids.length, EVENTS, r.stdout);
-
-  t.true(recorded.length > 0, 'the stand-in received no request');
-  for (const req of recorded) {
-    t.is(req.httpVersion, '1.1');
-    t.is(req.target, 'Firehose_20150804.PutRecordBatch');
-    t.is(req.body.DeliveryStreamName, 'audit-env-firehose');
-    t.true(req.authorization.startsWith('AWS4-HMAC-SHA256 '), req.authorization);
-    t.regex(credentialOf(req.authorization), /^AKIDTEST\/\d{8}\/eu-west-1\/firehose\/aws4_request$/);
-  }
-  t.deepEqual(idsIn(recorded, 'Firehose_20150804.PutRecordBatch', 'DeliveryStreamName', 'audit-env-firehose').sort(), [...r.ids].sort());
-});
+}
