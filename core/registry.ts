@@ -156,3 +156,18 @@ export function reportHookFailure(err: unknown, record?: CallRecord | null): voi
     }
   }
 }
+
+/**
+ * Wraps a diagnostics_channel subscriber or stream listener of the outbound hooks: whatever it
+ * throws goes to onError. (A throwing subscriber would otherwise surface as an uncaught exception
+ * in the app.)
+ */
+export function guardHook<M>(fn: (message: M) => void): (message: M) => void {
+  return function guarded(this: unknown, message: M) {
+    try {
+      fn.call(this, message);
+    } catch (err) {
+      reportHookFailure(err);
+    }
+  };
+}

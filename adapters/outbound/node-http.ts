@@ -8,7 +8,7 @@
  */
 import dc from 'node:diagnostics_channel';
 import http from 'node:http';
-import { BodyTap, beginCall, finishCall, registry, reportHookFailure, type CallRecord } from '../../core/index.js';
+import { BodyTap, beginCall, finishCall, guardHook, registry, reportHookFailure, type CallRecord } from '../../core/index.js';
 
 /** null = seen and not audited (so later writes skip the decision). */
 const records = new WeakMap<http.ClientRequest, CallRecord | null>();
@@ -65,14 +65,14 @@ function onRequestStart(message: unknown): void {
   }
 }
 
-function onResponseClose(this: http.IncomingMessage): void {
+const onResponseClose = guardHook(function onResponseClosed(this: http.IncomingMessage): void {
   // `req` is set by node:http on every client response; it is just not in the typings.
   const req = (this as http.IncomingMessage & { req?: http.ClientRequest }).req;
   const record = req ? records.get(req) : undefined;
   if (record === undefined || record === null || record.done) return;
   record.error ??= new Error('response closed before its body was complete');
   finishCall(record);
-}
+});
 
 function onResponseFinish(message: unknown): void {
   const { request, response } = message as { request: http.ClientRequest; response: http.IncomingMessage };
@@ -114,11 +114,12 @@ function onRequestError(message: unknown): void {
   finishCall(record);
 }
 
-const subscriptions: Array<[string, (message: unknown) => void]> = [
+// Every subscriber is guarded: nothing a hook does may throw into the app.
+const subscriptions: Array<[string, (message: unknown) => void]> = ([
   ['http.client.request.start', onRequestStart],
   ['http.client.response.finish', onResponseFinish],
   ['http.client.request.error', onRequestError],
-];
+] as Array<[string, (message: unknown) => void]>).map(([name, fn]) => [name, guardHook(fn)]);
 
 /** Subscribes the http channels and wraps write/end; returns the function that undoes both. */
 export function installNodeHttpHooks(): () => void {

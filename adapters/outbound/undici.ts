@@ -8,7 +8,7 @@
  * that by wrapping the Request prototype's `onBodySent`/`onData` once (feature-detected).
  */
 import dc from 'node:diagnostics_channel';
-import { BodyTap, beginCall, finishCall, registry, reportHookFailure, type CallRecord } from '../../core/index.js';
+import { BodyTap, beginCall, finishCall, guardHook, registry, reportHookFailure, type CallRecord } from '../../core/index.js';
 
 interface UndiciRequestLike {
   method: string;
@@ -127,7 +127,8 @@ function undiciAtLeast(major: number, minor: number): boolean {
 
 const useChunkChannels = undiciAtLeast(7, 11);
 
-const subscriptions: Array<[string, (message: unknown) => void]> = [
+// Every subscriber is guarded: nothing a hook does may throw into the app.
+const subscriptions: Array<[string, (message: unknown) => void]> = ([
   ['undici:request:create', onCreate],
   ['undici:request:headers', onHeaders],
   ['undici:request:trailers', onTrailers],
@@ -135,7 +136,7 @@ const subscriptions: Array<[string, (message: unknown) => void]> = [
   ...(useChunkChannels
     ? ([['undici:request:bodyChunkSent', onBodyChunkSent], ['undici:request:bodyChunkReceived', onBodyChunkReceived]] as Array<[string, (m: unknown) => void]>)
     : []),
-];
+] as Array<[string, (message: unknown) => void]>).map(([name, fn]) => [name, guardHook(fn)]);
 
 /** Subscribes the undici channels; returns the function that undoes everything it did. */
 export function installUndiciHooks(): () => void {

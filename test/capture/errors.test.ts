@@ -219,3 +219,20 @@ test.serial('auditLog() twice: hooks installed once, each app records into its o
     await app2.close();
   }
 });
+
+test.serial('a hook that throws on an unexpected channel message goes to onError, never to the app', async (t) => {
+  const errors: unknown[] = [];
+  const audit = auditLog({ sink: memorySink(), onError: (e) => errors.push(e) });
+  try {
+    // Messages of a shape no Node version sends: every subscriber must swallow what it throws.
+    for (const name of ['undici:request:create', 'undici:request:headers', 'undici:request:trailers', 'undici:request:error',
+      'http.client.request.start', 'http.client.response.finish', 'http.client.request.error']) {
+      dc.channel(name).publish(undefined);
+    }
+    await new Promise((resolve) => setImmediate(resolve)); // an uncaught exception would surface here
+    t.true(errors.length >= 7, `${errors.length} errors reported`);
+    t.true(errors.every((e) => e instanceof TypeError));
+  } finally {
+    await audit.close();
+  }
+});
