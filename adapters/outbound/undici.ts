@@ -47,22 +47,12 @@ function onHeaders(message: unknown): void {
   record.lastActivity = registry.coarseNow;
 }
 
-function tapRequestChunk(request: object, chunk: unknown): void {
+/** One body chunk streaming past, in either direction: kept (by reference) up to the limit. */
+function tapChunk(request: object, chunk: unknown, direction: 'requestBody' | 'responseBody'): void {
   const record = records.get(request);
   if (record === undefined) return;
   try {
-    record.requestBody?.push(chunk);
-    record.lastActivity = registry.coarseNow;
-  } catch (err) {
-    reportHookFailure(err, record);
-  }
-}
-
-function tapResponseChunk(request: object, chunk: unknown): void {
-  const record = records.get(request);
-  if (record === undefined) return;
-  try {
-    record.responseBody?.push(chunk);
+    record[direction]?.push(chunk);
     record.lastActivity = registry.coarseNow;
   } catch (err) {
     reportHookFailure(err, record);
@@ -82,8 +72,8 @@ function onError(message: unknown): void {
   finishCall(record);
 }
 
-const onBodyChunkSent = (m: unknown) => tapRequestChunk((m as ChunkMessage).request, (m as ChunkMessage).chunk);
-const onBodyChunkReceived = (m: unknown) => tapResponseChunk((m as ChunkMessage).request, (m as ChunkMessage).chunk);
+const onBodyChunkSent = (m: unknown) => tapChunk((m as ChunkMessage).request, (m as ChunkMessage).chunk, 'requestBody');
+const onBodyChunkReceived = (m: unknown) => tapChunk((m as ChunkMessage).request, (m as ChunkMessage).chunk, 'responseBody');
 
 // --- body observation before undici 7.11: wrap the Request prototype once ---------------------
 
@@ -103,11 +93,11 @@ function patchPrototype(proto: RequestPrototype): void {
   }
   patched.set(proto, { onBodySent, onData });
   proto.onBodySent = function auditedOnBodySent(this: object, chunk: unknown) {
-    tapRequestChunk(this, chunk);
+    tapChunk(this, chunk, 'requestBody');
     return onBodySent.call(this, chunk);
   };
   proto.onData = function auditedOnData(this: object, chunk: unknown) {
-    tapResponseChunk(this, chunk);
+    tapChunk(this, chunk, 'responseBody');
     return onData.call(this, chunk);
   };
 }
