@@ -106,6 +106,18 @@ export function redactCardNumbers(text: string): string {
   return text.replace(CARD_CANDIDATE, (m) => (luhn(m.replace(/[ -]/g, '')) ? REDACTED : m));
 }
 
+/** `a=1&b=2` (a query string or a form body): values of names the matcher flags are replaced. */
+function redactUrlEncoded(text: string, names: NameMatcher): string {
+  return text.split('&').map((pair) => {
+    const i = pair.indexOf('=');
+    if (i < 0) return pair;
+    const name = pair.slice(0, i);
+    let decoded = name;
+    try { decoded = decodeURIComponent(name.replace(/\+/g, ' ')); } catch { /* keep raw */ }
+    return names.matches(decoded) ? `${name}=${encodeURIComponent(REDACTED)}` : pair;
+  }).join('&');
+}
+
 export interface Redactor {
   url(url: string): string;
   headers(headers: HeaderMap): HeaderMap;
@@ -154,16 +166,6 @@ export function compileRedactor(extraKeys: ReadonlyArray<string | RegExp>): Reda
     return redactCardNumbers(value);
   }
 
-  function redactForm(text: string): string {
-    return text.split('&').map((pair) => {
-      const i = pair.indexOf('=');
-      const name = i < 0 ? pair : pair.slice(0, i);
-      let decoded = name;
-      try { decoded = decodeURIComponent(name.replace(/\+/g, ' ')); } catch { /* keep raw */ }
-      return i >= 0 && bodyKey.matches(decoded) ? `${name}=${encodeURIComponent(REDACTED)}` : pair;
-    }).join('&');
-  }
-
   return {
     url(url) {
       let out = url;
@@ -173,13 +175,7 @@ export function compileRedactor(extraKeys: ReadonlyArray<string | RegExp>): Reda
       if (q < 0) return out;
       const hash = out.indexOf('#', q);
       const query = out.slice(q + 1, hash < 0 ? undefined : hash);
-      const redacted = query.split('&').map((pair) => {
-        const i = pair.indexOf('=');
-        const name = i < 0 ? pair : pair.slice(0, i);
-        let decoded = name;
-        try { decoded = decodeURIComponent(name.replace(/\+/g, ' ')); } catch { /* keep raw */ }
-        return i >= 0 && queryParam.matches(decoded) ? `${name}=${encodeURIComponent(REDACTED)}` : pair;
-      }).join('&');
+      const redacted = redactUrlEncoded(query, queryParam);
       return `${out.slice(0, q + 1)}${redacted}${hash < 0 ? '' : out.slice(hash)}`;
     },
     headers(headers) {
@@ -198,8 +194,8 @@ export function compileRedactor(extraKeys: ReadonlyArray<string | RegExp>): Reda
       const ct = contentType?.toLowerCase() ?? '';
       if (first === '{' || first === '[' || ct.includes('json')) return redactJson(body, hasCardRun);
       if (!needsKeyScan) return redactCardNumbers(body);
-      if (ct.includes('x-www-form-urlencoded')) return redactCardNumbers(redactForm(body));
-      return redactCardNumbers(redactJson(redactForm(body), hasCardRun));
+      if (ct.includes('x-www-form-urlencoded')) return redactCardNumbers(redactUrlEncoded(body, bodyKey));
+      return redactCardNumbers(redactJson(redactUrlEncoded(body, bodyKey), hasCardRun));
     },
   };
 }
