@@ -21,13 +21,18 @@ const { values } = parseArgs({ options: {
   rounds: { type: 'string', default: '5' },
   concurrency: { type: 'string', default: '32' },
   clients: { type: 'string', default: 'fetch,http' },
+  // Extra modes for analysis: 'als' (a bare AsyncLocalStorage.run per request, the floor of any
+  // design that propagates a context on this Node) and 'fixed' (the audit log with no method
+  // audited: context plus subscribed channels, no events).
+  modes: { type: 'string', default: 'none,otel,audit' },
 } });
 const REQUESTS = Number(values.requests);
 const ROUNDS = Number(values.rounds);
 const CONCURRENCY = Number(values.concurrency);
 const CLIENTS = values.clients.split(',').filter(Boolean);
-const MODES = ['none', 'otel', 'audit'] as const;
-type Mode = (typeof MODES)[number];
+type Mode = 'none' | 'otel' | 'audit' | 'als' | 'fixed';
+const MODES = values.modes.split(',').filter(Boolean) as Mode[];
+for (const m of ['none', 'otel', 'audit'] as const) if (!MODES.includes(m)) throw new Error(`--modes must include ${m}`);
 /** Targets from the issue: throughput ratio vs no instrumentation, per client. */
 const THROUGHPUT_TARGET: Record<string, number> = { fetch: 0.95, http: 0.9 };
 /** http-audit-log's added CPU per call at most this fraction of OpenTelemetry's. */
@@ -81,7 +86,7 @@ async function measureClient(client: string, upstream: string): Promise<Record<M
   for (const mode of MODES) apps[mode] = await start('./capture/app.ts', { MODE: mode, CLIENT: client, UPSTREAM: upstream });
   try {
     for (const mode of MODES) await load(apps[mode].port, Math.min(3000, REQUESTS)); // warm-up (JIT)
-    const samples: Record<Mode, Sample[]> = { none: [], otel: [], audit: [] };
+    const samples = Object.fromEntries(MODES.map((m) => [m, []])) as unknown as Record<Mode, Sample[]>;
     for (let r = 0; r < ROUNDS; r++) {
       const order = MODES.map((_, i) => MODES[(i + r) % MODES.length]!);
       for (const mode of order) {
@@ -116,6 +121,9 @@ function summarize(client: string, samples: Record<Mode, Sample[]>) {
     auditAddedCpuVsOtel,
     throughput: { none: Math.round(rps.none), otel: Math.round(rps.otel), audit: Math.round(rps.audit) },
     throughputRatio,
+    ...(MODES.length > 3 ? { extraModes: Object.fromEntries(MODES.filter((m) => !['none', 'otel', 'audit'].includes(m)).map((m) => [m, {
+      cpuRatio: round3(cpu[m] / cpu.none), addedCpuPerCallMicros: round1(cpu[m] - cpu.none), addedUserCpuPerCallMicros: round1(user[m] - user.none), throughputRatio: round3(rps[m] / rps.none),
+    }])) } : {}),
     // Proof that each mode did its work in every round: events = requests, spans = 2 × requests
     // (a server span for the inbound request and a client span for the outbound call).
     auditEventsPerRound: samples.audit.map((s) => s.events),

@@ -8,7 +8,8 @@ export interface Sized {
 }
 
 export class BatchQueue<T extends Sized> {
-  private items: T[] = [];
+  /** Taken slots are cleared at once: a delivered event must not stay reachable until the next compaction. */
+  private items: Array<T | undefined> = [];
   private head = 0;
 
   get size(): number {
@@ -26,7 +27,13 @@ export class BatchQueue<T extends Sized> {
 
   shift(): T | null {
     if (this.size === 0) return null;
-    return this.items[this.head++]!;
+    return this.take();
+  }
+
+  private take(): T {
+    const item = this.items[this.head]!;
+    this.items[this.head++] = undefined;
+    return item;
   }
 
   /** Takes up to `max` items whose bytes (plus `overhead` each) fit `maxBytes`; always at least one. */
@@ -36,10 +43,11 @@ export class BatchQueue<T extends Sized> {
     while (batch.length < max && this.size > 0) {
       const size = this.items[this.head]!.record.bytes + overhead;
       if (batch.length > 0 && bytes + size > maxBytes) break;
-      batch.push(this.items[this.head++]!);
+      batch.push(this.take());
       bytes += size;
     }
-    if (this.head > 1024 && this.head * 2 > this.items.length) this.compact();
+    if (this.head === this.items.length) this.clear();
+    else if (this.head > 1024 && this.head * 2 > this.items.length) this.compact();
     return batch;
   }
 
@@ -50,7 +58,7 @@ export class BatchQueue<T extends Sized> {
 
   /** Removes the given items (rare: events that turned out not to fit the sink). */
   remove(gone: ReadonlySet<T>): void {
-    this.items = this.items.slice(this.head).filter((item) => !gone.has(item));
+    this.items = this.items.slice(this.head).filter((item) => item !== undefined && !gone.has(item));
     this.head = 0;
   }
 

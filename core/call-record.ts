@@ -78,6 +78,9 @@ export class CallRecord {
   done = false;
   /** Coarse clock value of the last activity, maintained by the in-flight sweeper. */
   lastActivity = 0;
+  /** Links of the registry's in-flight list. */
+  listPrev: CallRecord | null = null;
+  listNext: CallRecord | null = null;
 
   constructor(
     readonly client: ClientKind,

@@ -12,6 +12,7 @@ import { fitEvent, serialize } from './fit-event.js';
 import { runSuppressed } from './context.js';
 import { AuditLogError, HookError, SinkDeliveryError, SinkTimeoutError } from './errors.js';
 import { StatsPublisher } from './stats-channel.js';
+import { IntrusiveList } from './intrusive-list.js';
 import { DEFAULT_SINK_LIMITS, type DeliveryStats, type Sink, type SinkLimits, type SinkRecord } from './sink.js';
 import type { AuditEvent } from './schema.js';
 
@@ -24,7 +25,11 @@ interface Pending {
   record: SinkRecord;
   attempts: number;
   waiters: FlushWaiter[] | null;
+  listPrev: Pending | null;
+  listNext: Pending | null;
 }
+
+const newPending = (record: SinkRecord): Pending => ({ record, attempts: 0, waiters: null, listPrev: null, listNext: null });
 
 export interface DispatcherHooks {
   onError: (err: unknown) => void;
@@ -39,7 +44,7 @@ export class Dispatcher {
   private limits: SinkLimits = DEFAULT_SINK_LIMITS;
   private readonly queue = new BatchQueue<Pending>();
   /** Every event not yet settled: queued, in a sink call, or waiting to retry. */
-  private readonly live = new Set<Pending>();
+  private readonly live = new IntrusiveList<Pending>();
   private liveBytes = 0;
   private callsInFlight = 0;
   private lingerTimer: NodeJS.Timeout | null = null;
@@ -101,7 +106,7 @@ export class Dispatcher {
       serialized = null;
     }
     if (serialized === null) return this.drop([event], 'event too large to serialize within the sink record limit');
-    if (this.sinkFailure !== null) return this.giveUp([{ record: serialized, attempts: 0, waiters: null }], 'sink unavailable');
+    if (this.sinkFailure !== null) return this.giveUp([newPending(serialized)], 'sink unavailable');
     const d = this.delivery;
     while (this.live.size >= d.maxBufferEvents || this.liveBytes + serialized.bytes > d.maxBufferBytes) {
       const oldest = d.whenFull === 'drop-oldest' ? this.queue.shift() : null;
@@ -109,7 +114,7 @@ export class Dispatcher {
       this.settle(oldest);
       this.drop([oldest.record.event], 'buffer full (oldest dropped)');
     }
-    const pending: Pending = { record: serialized, attempts: 0, waiters: null };
+    const pending = newPending(serialized);
     this.live.add(pending);
     this.liveBytes += serialized.bytes;
     this.queue.push(pending);

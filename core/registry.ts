@@ -9,6 +9,7 @@
 import { performance } from 'node:perf_hooks';
 import { CallRecord, type ClientKind } from './call-record.js';
 import { contextStorage, SUPPRESSED } from './context.js';
+import { IntrusiveList } from './intrusive-list.js';
 import type { AuditPipeline } from './pipeline.js';
 
 /** Most calls tracked at once; past this, new calls are counted as dropped rather than tracked. */
@@ -23,7 +24,8 @@ interface Registry {
   outsideMaxBodyBytes: number;
   hookUsers: number;
   uninstallHooks: (() => void) | null;
-  inFlight: Set<CallRecord>;
+  /** Calls started and not yet finished; a linked list, not a Set (see intrusive-list.ts). */
+  inFlight: IntrusiveList<CallRecord>;
   sweeper: NodeJS.Timeout | null;
   /** Date.now() as of the last sweep: cheap "last activity" stamps for the hot path. */
   coarseNow: number;
@@ -38,7 +40,7 @@ export const registry: Registry = (slot[REGISTRY_KEY] ??= {
   outsideMaxBodyBytes: 0,
   hookUsers: 0,
   uninstallHooks: null,
-  inFlight: new Set(),
+  inFlight: new IntrusiveList<CallRecord>(),
   sweeper: null,
   coarseNow: Date.now(),
 });

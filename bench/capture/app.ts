@@ -23,11 +23,17 @@ let events = 0;
 // Set up before the first request: it patches node:http in place (see otel.ts).
 const otel = MODE === 'otel' ? (await import('./otel.js')).startOpenTelemetry() : undefined;
 const app = express();
-if (MODE === 'audit') {
+if (MODE === 'als') {
+  // The floor of any context-propagating design: one AsyncLocalStorage.run per request.
+  const { AsyncLocalStorage } = await import('node:async_hooks');
+  const als = new AsyncLocalStorage<object>();
+  app.use((req, _res, next) => als.run({ req }, next));
+}
+if (MODE === 'audit' || MODE === 'fixed') {
   const { auditLog } = (await import(PACKAGE)) as { auditLog: typeof AuditLogFn };
   // AUDIT_METHODS=none isolates the fixed cost (context per request, subscribed channels).
-  const methods = process.env.AUDIT_METHODS === 'none' ? [] : undefined;
-  const audit = auditLog({ sink: nullSink, recordOutsideRequests: false, methods });
+  const methods = MODE === 'fixed' || process.env.AUDIT_METHODS === 'none' ? [] : undefined;
+  const audit = auditLog({ sink: nullSink, recordOutsideRequests: false, methods, ...(process.env.LINGER ? { delivery: { lingerMs: Number(process.env.LINGER) } } : {}) });
   audit.pipeline.bus.on('event', () => events++);
   app.use(audit);
 }
@@ -55,8 +61,15 @@ async function postWithFetch(): Promise<string> {
 }
 
 const post = CLIENT === 'fetch' ? postWithFetch : postWithHttp;
+// SPIN_MICROS: burn that much CPU per request (calibration: how much a known added cost shows).
+const SPIN_MICROS = Number(process.env.SPIN_MICROS ?? 0);
+const spin = () => {
+  const until = performance.now() + SPIN_MICROS / 1000;
+  while (performance.now() < until);
+};
 app.post('/checkout', async (_req, res) => {
   const upstream = await post();
+  if (SPIN_MICROS > 0) spin();
   res.type('application/json').send(upstream);
 });
 
