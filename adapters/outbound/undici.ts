@@ -3,7 +3,7 @@
  *
  * `undici:request:create` decides (from the AsyncLocalStorage store at that moment — later
  * events can run in a reused keep-alive socket's context) whether the call is audited, and
- * keeps its record in a WeakMap keyed by the request. Bodies are observed as they stream
+ * keeps its record on the request object (see `records`). Bodies are observed as they stream
  * past, never consumed: on undici ≥ 7.11 (Node 24.4+) through the bodyChunk channels, before
  * that by wrapping the Request prototype's `onBodySent`/`onData` once (feature-detected).
  */
@@ -21,16 +21,29 @@ interface HeadersMessage { request: object; response: { statusCode: number; head
 interface ChunkMessage { request: object; chunk: Uint8Array | string }
 interface ErrorMessage { request: object; error: unknown }
 
-const records = new WeakMap<object, CallRecord>();
+/**
+ * Each request's record, on the request itself under a symbol; null on requests not audited,
+ * so every request gets the same property and undici's code keeps seeing one object shape.
+ * Not a WeakMap: V8 rebuilds its table as entries come and go, and a table left in old space
+ * keeps the old entries' values alive through young-generation GCs (see core/intrusive-list.ts).
+ */
+const kRecord = Symbol('http-audit-log.record');
+type TrackedRequest = { [kRecord]?: CallRecord | null };
+const records = {
+  get: (request: object): CallRecord | undefined => (request as TrackedRequest)[kRecord] ?? undefined,
+  set: (request: object, record: CallRecord | null): void => {
+    (request as TrackedRequest)[kRecord] = record;
+  },
+};
 
 function onCreate(message: unknown): void {
   let record: CallRecord | null = null;
   try {
     const { request } = message as CreateMessage;
     record = beginCall('fetch', request.method, `${String(request.origin)}${request.path}`);
+    records.set(request, record);
     if (record === null) return;
     record.requestHeaders = request.headers;
-    records.set(request, record);
     if (!useChunkChannels) patchPrototype(Object.getPrototypeOf(request) as RequestPrototype);
   } catch (err) {
     reportHookFailure(err, record);
