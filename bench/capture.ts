@@ -25,11 +25,18 @@ const { values } = parseArgs({ options: {
   // design that propagates a context on this Node) and 'fixed' (the audit log with no method
   // audited: context plus subscribed channels, no events).
   modes: { type: 'string', default: 'none,otel,audit' },
+  // CPU per request at a fixed offered load: this fraction of the baseline's saturated throughput.
+  'rate-fraction': { type: 'string', default: '0.6' },
+  'rate-requests': { type: 'string', default: '4000' },
+  'rate-rounds': { type: 'string', default: '3' },
 } });
 const REQUESTS = Number(values.requests);
 const ROUNDS = Number(values.rounds);
 const CONCURRENCY = Number(values.concurrency);
 const CLIENTS = values.clients.split(',').filter(Boolean);
+const RATE_FRACTION = Number(values['rate-fraction']);
+const RATE_REQUESTS = Number(values['rate-requests']);
+const RATE_ROUNDS = Number(values['rate-rounds']);
 type Mode = 'none' | 'otel' | 'audit' | 'als' | 'fixed';
 const MODES = values.modes.split(',').filter(Boolean) as Mode[];
 for (const m of ['none', 'otel', 'audit'] as const) if (!MODES.includes(m)) throw new Error(`--modes must include ${m}`);
@@ -76,12 +83,42 @@ async function load(port: number, n: number): Promise<number> {
   return ms;
 }
 
+/**
+ * Open loop: requests start at a fixed rate whatever the app's speed, so every mode handles the
+ * same load with the same event-loop batching. Saturated (closed-loop) CPU per request is not
+ * additive on a 2-core machine shared with the load generator: a slower app batches more work
+ * per loop turn, and a known 30 µs of added work measured +0–10 µs there, +26–33 µs here.
+ */
+async function loadAtRate(port: number, n: number, perSecond: number): Promise<void> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+  const t0 = performance.now();
+  let started = 0;
+  let finished = 0;
+  await new Promise<void>((resolve, reject) => {
+    const startDue = () => {
+      const due = Math.min(n, Math.floor(((performance.now() - t0) / 1000) * perSecond));
+      for (; started < due; started++) {
+        const req = http.request({ host: '127.0.0.1', port, path: '/checkout', method: 'POST', agent }, (res) => {
+          res.resume();
+          res.on('end', () => (res.statusCode !== 200 ? reject(new Error(`status ${res.statusCode}`)) : ++finished === n && resolve()));
+        });
+        req.on('error', reject);
+        req.end();
+      }
+      if (started < n) setTimeout(startDue, 2);
+    };
+    startDue();
+  });
+  agent.destroy();
+}
+
 const round1 = (x: number) => round(x, 1);
 const round3 = (x: number) => round(x, 3);
 
 interface Sample { cpuPerReqMicros: number; userCpuPerReqMicros: number; reqPerSec: number; events: number; spans: number; clientSpans: number }
+interface Measured { saturated: Record<Mode, Sample[]>; atRate: Record<Mode, number[]>; rate: number }
 
-async function measureClient(client: string, upstream: string): Promise<Record<Mode, Sample[]>> {
+async function measureClient(client: string, upstream: string): Promise<Measured> {
   const apps = {} as Record<Mode, { child: ChildProcess; port: number }>;
   for (const mode of MODES) apps[mode] = await start('./capture/app.ts', { MODE: mode, CLIENT: client, UPSTREAM: upstream });
   try {
@@ -97,13 +134,26 @@ async function measureClient(client: string, upstream: string): Promise<Record<M
         samples[mode].push({ cpuPerReqMicros: r.cpuMicros / REQUESTS, userCpuPerReqMicros: r.userMicros / REQUESTS, reqPerSec: REQUESTS / (ms / 1000), events: r.events, spans: r.spans, clientSpans: r.clientSpans });
       }
     }
-    return samples;
+    const rate = Math.round(RATE_FRACTION * median(samples.none.map((s) => s.reqPerSec)));
+    const atRate = Object.fromEntries(MODES.map((m) => [m, []])) as unknown as Record<Mode, number[]>;
+    for (let r = 0; r < RATE_ROUNDS; r++) {
+      for (const mode of MODES.map((_, i) => MODES[(i + r) % MODES.length]!)) {
+        await ask(apps[mode].child, 'start');
+        await loadAtRate(apps[mode].port, RATE_REQUESTS, rate);
+        const r = await ask<{ cpuMicros: number }>(apps[mode].child, 'stop');
+        atRate[mode].push(r.cpuMicros / RATE_REQUESTS);
+      }
+    }
+    return { saturated: samples, atRate, rate };
   } finally {
     for (const app of Object.values(apps)) app.child.kill();
   }
 }
 
-function summarize(client: string, samples: Record<Mode, Sample[]>) {
+function summarize(client: string, { saturated: samples, atRate, rate }: Measured) {
+  const fixed = Object.fromEntries(MODES.map((m) => [m, median(atRate[m])])) as Record<Mode, number>;
+  const fixedRatio = fixed.audit / fixed.none;
+  const fixedVsOtel = (fixed.audit - fixed.none) / (fixed.otel - fixed.none);
   const cpu = Object.fromEntries(MODES.map((m) => [m, median(samples[m].map((s) => s.cpuPerReqMicros))])) as Record<Mode, number>;
   const rps = Object.fromEntries(MODES.map((m) => [m, median(samples[m].map((s) => s.reqPerSec))])) as Record<Mode, number>;
   // User-space CPU alone: the instrumentation's own work, without the kernel's socket I/O, which
@@ -121,6 +171,14 @@ function summarize(client: string, samples: Record<Mode, Sample[]>) {
     auditAddedCpuVsOtel,
     throughput: { none: Math.round(rps.none), otel: Math.round(rps.otel), audit: Math.round(rps.audit) },
     throughputRatio,
+    // The same apps at a fixed offered load (open loop): the figures the CPU targets use.
+    fixedRate: {
+      requestsPerSec: rate,
+      cpuPerRequestMicros: Object.fromEntries(MODES.map((m) => [m, round1(fixed[m])])),
+      cpuRatio: Object.fromEntries(MODES.map((m) => [m, round3(fixed[m] / fixed.none)])),
+      addedCpuPerCallMicros: Object.fromEntries(MODES.map((m) => [m, round1(fixed[m] - fixed.none)])),
+      auditAddedCpuVsOtel: round3(fixedVsOtel),
+    },
     ...(MODES.length > 3 ? { extraModes: Object.fromEntries(MODES.filter((m) => !['none', 'otel', 'audit'].includes(m)).map((m) => [m, {
       cpuRatio: round3(cpu[m] / cpu.none), addedCpuPerCallMicros: round1(cpu[m] - cpu.none), addedUserCpuPerCallMicros: round1(user[m] - user.none), throughputRatio: round3(rps[m] / rps.none),
     }])) } : {}),
@@ -130,10 +188,13 @@ function summarize(client: string, samples: Record<Mode, Sample[]>) {
     otelSpansPerRound: samples.otel.map((s) => s.spans),
     otelClientSpansPerRound: samples.otel.map((s) => s.clientSpans),
     targets: {
-      // The capture issue's bar: at most ~5 % more app CPU per request with the audit log.
-      cpuRatio: { op: '<=', target: 1.05, value: round3(cpu.audit / cpu.none), met: cpu.audit / cpu.none <= 1.05 },
+      // The capture issue's bar: at most ~5 % more app CPU per request with the audit log, at
+      // the same load (fixed rate); the saturated figure is reported beside it.
+      cpuRatio: { op: '<=', target: 1.05, value: round3(fixedRatio), met: fixedRatio <= 1.05 },
+      cpuRatioSaturated: { op: '<=', target: 1.05, value: round3(cpu.audit / cpu.none), met: cpu.audit / cpu.none <= 1.05 },
       throughput: { op: '>=', target: THROUGHPUT_TARGET[client] ?? 0.9, value: throughputRatio.audit, met: throughputRatio.audit >= (THROUGHPUT_TARGET[client] ?? 0.9) },
-      addedCpuVsOtel: { op: '<=', target: ADDED_CPU_VS_OTEL_TARGET, value: auditAddedCpuVsOtel, met: auditAddedCpuVsOtel <= ADDED_CPU_VS_OTEL_TARGET },
+      addedCpuVsOtel: { op: '<=', target: ADDED_CPU_VS_OTEL_TARGET, value: round3(fixedVsOtel), met: fixedVsOtel <= ADDED_CPU_VS_OTEL_TARGET },
+      addedCpuVsOtelSaturated: { op: '<=', target: ADDED_CPU_VS_OTEL_TARGET, value: auditAddedCpuVsOtel, met: auditAddedCpuVsOtel <= ADDED_CPU_VS_OTEL_TARGET },
     },
   };
 }
@@ -146,7 +207,7 @@ async function main() {
   } finally {
     upstream.child.kill();
   }
-  const out = { scenario: 'capture', node: process.version, requests: REQUESTS, rounds: ROUNDS, concurrency: CONCURRENCY, results };
+  const out = { scenario: 'capture', node: process.version, requests: REQUESTS, rounds: ROUNDS, concurrency: CONCURRENCY, fixedRate: { fractionOfBaseline: RATE_FRACTION, requests: RATE_REQUESTS, rounds: RATE_ROUNDS }, results };
   console.log(JSON.stringify(out)); // one line: bench/run.ts reads the last line of stdout
 }
 
