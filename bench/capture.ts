@@ -3,11 +3,16 @@
  * (baseline), OpenTelemetry tracing (the alternative) and http-audit-log, for fetch and node:http.
  * The upstream, the apps (one process per mode) and the load generator are separate processes;
  * modes alternate round by round in the same run (rotating the order, so no mode always runs
- * first or last), and results are reported as medians and ratios of medians.
+ * first or last), and results are reported as medians and ratios of medians. Throughput comes
+ * from saturated runs (32 connections back to back); CPU per request also from runs at a fixed
+ * offered load (60 % of the baseline's throughput, open loop), which the CPU targets use because
+ * saturated CPU per request is not additive on 2 shared cores (docs/performance.md).
  *
- * Defaults: 8,000 requests × 5 rounds × 3 modes × 2 clients, about 2-3 minutes on 2 cores.
+ * Defaults: 8,000 requests × 5 rounds saturated, then 4,000 × 3 rounds at the fixed rate, × 3
+ * modes × 2 clients: about 5 minutes on 2 cores.
  *
  *   node --import=tsx bench/capture.ts [--requests 8000] [--rounds 5] [--concurrency 32] [--clients fetch,http]
+ *     [--modes none,otel,audit[,als,fixed]] [--rate-fraction 0.6] [--rate-requests 4000] [--rate-rounds 3]
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
