@@ -106,16 +106,25 @@ export function redactCardNumbers(text: string): string {
   return text.replace(CARD_CANDIDATE, (m) => (luhn(m.replace(/[ -]/g, '')) ? REDACTED : m));
 }
 
+const REDACTED_URL_ENCODED = encodeURIComponent(REDACTED);
+
 /** `a=1&b=2` (a query string or a form body): values of names the matcher flags are replaced. */
 function redactUrlEncoded(text: string, names: NameMatcher): string {
-  return text.split('&').map((pair) => {
+  let out: string[] | null = null;
+  const pairs = text.split('&');
+  for (let k = 0; k < pairs.length; k++) {
+    const pair = pairs[k]!;
     const i = pair.indexOf('=');
-    if (i < 0) return pair;
+    if (i < 0) continue;
     const name = pair.slice(0, i);
     let decoded = name;
-    try { decoded = decodeURIComponent(name.replace(/\+/g, ' ')); } catch { /* keep raw */ }
-    return names.matches(decoded) ? `${name}=${encodeURIComponent(REDACTED)}` : pair;
-  }).join('&');
+    // Most names are plain words: decode only what is encoded.
+    if (name.includes('%') || name.includes('+')) {
+      try { decoded = decodeURIComponent(name.replace(/\+/g, ' ')); } catch { /* keep raw */ }
+    }
+    if (names.matches(decoded)) (out ??= pairs.slice())[k] = `${name}=${REDACTED_URL_ENCODED}`;
+  }
+  return out === null ? text : out.join('&');
 }
 
 export interface Redactor {
@@ -148,7 +157,8 @@ export function compileRedactor(extraKeys: ReadonlyArray<string | RegExp>): Reda
     checkStrings: false,
     checkNumbers: false,
     // A card-like digit run, or JSON nested in the string that mentions a sensitive word.
-    stringMayNeedRedaction: (raw) => CARD_PROBE.test(raw) || ((raw[0] === '{' || raw[0] === '[') && bodyNeedsKeyScan(raw)),
+    // (A card number has at least 13 digits: shorter values, most of them, skip the regex.)
+    stringMayNeedRedaction: (raw) => (raw.length >= 13 && CARD_PROBE.test(raw)) || ((raw[0] === '{' || raw[0] === '[') && bodyNeedsKeyScan(raw)),
   };
 
   function redactJson(text: string, hasCardRun: boolean): string {
