@@ -80,11 +80,10 @@ function onRequestStart(message: unknown): void {
 
 /**
  * Response bodies and early closes are observed by wrapping IncomingMessage.prototype.push and
- * _destroy once, not each response: a property written on every audited instance gives those
- * objects a different hidden class from the rest, and the stream code that handles every
- * response turns polymorphic (measured: tens of µs per call in an Express app).
- * `res.req` is set by node:http on every client response before its body arrives; server-side
- * messages have none, so they cost one property read.
+ * _destroy once, not each response: one guarded code path, and no closure or own property added
+ * to every audited response. `res.req` is set by node:http on every client response before its
+ * body arrives; server-side messages have none (or whatever a framework put there, which finds
+ * no record), so they cost one property read.
  */
 const incomingProto = http.IncomingMessage.prototype as http.IncomingMessage & { _destroy(err: Error | null, cb: (err?: Error | null) => void): void };
 const originalPush = incomingProto.push;
@@ -108,7 +107,7 @@ function observeResponseChunk(req: http.ClientRequest, chunk: unknown, encoding:
 
 function auditedPush(this: ClientResponse, chunk: unknown, encoding?: BufferEncoding): boolean {
   const req = this.req;
-  if (req !== undefined) observeResponseChunk(req, chunk, encoding);
+  if (typeof req === 'object' && req !== null) observeResponseChunk(req, chunk, encoding);
   return originalPush.call(this, chunk, encoding);
 }
 
@@ -125,7 +124,7 @@ function observeResponseDestroyed(req: http.ClientRequest, err: Error | null): v
 
 function auditedDestroy(this: ClientResponse, err: Error | null, cb: (err?: Error | null) => void): void {
   const req = this.req;
-  if (req !== undefined) observeResponseDestroyed(req, err);
+  if (typeof req === 'object' && req !== null) observeResponseDestroyed(req, err);
   originalDestroy.call(this, err, cb);
 }
 

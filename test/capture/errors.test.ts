@@ -184,6 +184,9 @@ test.serial('calls outside any inbound request are recorded with null account an
 test.serial('auditLog() twice: hooks installed once, each app records into its own sink, close of the last removes every hook', async (t) => {
   const proto = http.ClientRequest.prototype;
   const writeBefore = proto.write;
+  const incoming = http.IncomingMessage.prototype;
+  const hadOwnPush = Object.hasOwn(incoming, 'push');
+  const destroyBefore = (incoming as unknown as { _destroy: unknown })._destroy;
   const m1 = memorySink();
   const m2 = memorySink();
   const a1 = auditLog({ sink: m1, recordOutsideRequests: false });
@@ -208,6 +211,8 @@ test.serial('auditLog() twice: hooks installed once, each app records into its o
     t.false(dc.channel('undici:request:create').hasSubscribers);
     t.false(dc.channel('http.client.request.start').hasSubscribers);
     t.is(proto.write, writeBefore, 'ClientRequest.prototype.write restored');
+    t.is(Object.hasOwn(incoming, 'push'), hadOwnPush, 'IncomingMessage.prototype.push restored (inherited again)');
+    t.is((incoming as unknown as { _destroy: unknown })._destroy, destroyBefore, 'IncomingMessage.prototype._destroy restored');
     // After close, requests pass straight through.
     const res = await callApp(`${app1.url}/x`, { 'x-account': 'one' });
     t.is(res.status, 201);
@@ -217,6 +222,31 @@ test.serial('auditLog() twice: hooks installed once, each app records into its o
     await a2.close();
     await app1.close();
     await app2.close();
+  }
+});
+
+test('a server-side message whose `req` a framework set to null or a string is read as usual, with no error', async (t) => {
+  const errors: unknown[] = [];
+  const audit = auditLog({ sink: memorySink(), onError: (e) => errors.push(e) });
+  const server = http.createServer((req, res) => {
+    // The response-body hook looks at `message.req` on every IncomingMessage.
+    (req as unknown as { req: unknown }).req = req.url === '/null' ? null : 'not a request';
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (c: string) => (body += c));
+    req.on('end', () => res.end(`got ${body}`));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  try {
+    for (const path of ['/null', '/string']) {
+      const res = await fetch(`${base}${path}`, { method: 'POST', body: 'hello' });
+      t.is(await res.text(), 'got hello');
+    }
+    t.deepEqual(errors, []);
+  } finally {
+    await audit.close();
+    await new Promise((r) => server.close(r));
   }
 });
 
