@@ -17,6 +17,7 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import type { InboundContext, contextStorage as ContextStorage } from '../core/index.js';
 import type { auditLog as AuditLogFn } from '../index.js';
+import { ORDER_BODY_1KIB } from './capture/payload.js';
 
 // The compiled package, as users run it (paths in variables: dist/ may not exist at type-check time).
 const DIST_ROOT = '../dist/index.js';
@@ -28,7 +29,8 @@ const CALLS = Number(process.env.CALLS ?? 8000);
 const upstream = fork(fileURLToPath(new URL('./capture/upstream.ts', import.meta.url)), { execArgv: ['--import=tsx'] });
 const [{ port }] = (await once(upstream, 'message')) as [{ port: number }];
 const url = `http://127.0.0.1:${port}/orders`;
-const body = 'x'.repeat(1024);
+// The same 1 KiB JSON body as the Express benchmark: escaping and redaction pre-checks depend on it.
+const body = ORDER_BODY_1KIB;
 const agent = new http.Agent({ keepAlive: true, maxSockets: 32 });
 
 const postHttp = () => new Promise<void>((resolve, reject) => {

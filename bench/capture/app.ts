@@ -7,13 +7,13 @@
 import http from 'node:http';
 import express from 'express';
 import type { Sink, auditLog as AuditLogFn } from '../../index.js';
+import { ORDER_BODY_1KIB } from './payload.js';
 
 // Measure what users run: the compiled package (`npm run build`), not tsx-transpiled sources.
 const PACKAGE = process.env.AUDIT_PACKAGE ?? '../../dist/index.js';
 
 const { MODE, CLIENT, UPSTREAM } = process.env as Record<string, string>;
-const payload = JSON.stringify({ order: 'ord_123456', items: Array.from({ length: 12 }, (_, i) => ({ sku: `SKU-${i}-XXXXXXXX`, qty: i, price: 19.99 + i, note: 'standard shipping, no gift wrap' })) }).slice(0, 1024);
-const body = payload.length < 1024 ? payload + ' '.repeat(1024 - payload.length) : payload;
+const body = ORDER_BODY_1KIB;
 const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 
 /** Serializes and batches like a real sink, then discards: measures capture, not the network. */
