@@ -12,10 +12,9 @@ import { BodyTap, beginCall, finishCall, guardHook, registry, reportHookFailure,
 
 /**
  * Each request's record, on the request itself (null = seen and not audited, so later writes
- * skip the decision). Not a WeakMap: a record refers back to its request, and V8's young-
- * generation GC keeps ephemeron values whose key is reachable from the value, so every audited
- * request, its socket state and the inbound request's graph survived scavenges into old space
- * (measured: ~80 µs of GC and cache misses per call in an Express app).
+ * skip the decision). Not a WeakMap: V8 rebuilds a WeakMap's table as entries come and go, the
+ * same pattern that made the in-flight Set keep every call alive into old space (see
+ * core/intrusive-list.ts); a property dies with its request and needs no table.
  */
 const kRecord = Symbol('http-audit-log.record');
 type TrackedRequest = http.ClientRequest & { [kRecord]?: CallRecord | null };
