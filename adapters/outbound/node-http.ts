@@ -90,9 +90,11 @@ const originalDestroy = incomingProto._destroy;
 type ClientResponse = http.IncomingMessage & { req?: http.ClientRequest };
 
 function observeResponseChunk(req: http.ClientRequest, chunk: unknown, encoding: BufferEncoding | undefined): void {
-  const record = records.get(req);
-  if (record === undefined || record === null || record.done) return;
+  let record: CallRecord | null | undefined;
   try {
+    // Inside the guard: `req` may be any object a framework put on a server-side message.
+    record = records.get(req);
+    if (record === undefined || record === null || record.done) return;
     if (chunk === null) {
       finishCall(record);
       return;
@@ -111,9 +113,10 @@ function auditedPush(this: ClientResponse, chunk: unknown, encoding?: BufferEnco
 }
 
 function observeResponseDestroyed(req: http.ClientRequest, err: Error | null): void {
-  const record = records.get(req);
-  if (record === undefined || record === null || record.done) return;
+  let record: CallRecord | null | undefined;
   try {
+    record = records.get(req);
+    if (record === undefined || record === null || record.done) return;
     record.error ??= err ?? new Error('response closed before its body was complete');
     finishCall(record);
   } catch (hookErr) {
