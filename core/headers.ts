@@ -15,6 +15,8 @@ function add(out: HeaderMap, name: string, value: string): void {
 
 function text(v: unknown): string {
   if (typeof v === 'string') return v;
+  // undici hands over Buffers: decode them as they are, without a Buffer view per value.
+  if (Buffer.isBuffer(v)) return v.toString('latin1');
   if (v instanceof Uint8Array) return Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('latin1');
   if (Array.isArray(v)) return v.map(text).join(', ');
   return String(v);

@@ -4,10 +4,10 @@
  * event) so that auth middleware registered after the audit middleware still counts, and then
  * remembered for the rest of the inbound request.
  */
-import { randomUUID } from 'node:crypto';
 import type { Identity, InboundContext } from './context.js';
 import { HookError } from './errors.js';
 import { MAX_ID_LENGTH } from './schema.js';
+import { uuidv7 } from './uuid-v7.js';
 
 const NO_IDENTITY: Identity = { accountId: null, userId: null };
 const SANE_REQUEST_ID = /^[\x21-\x7e]{1,128}$/;
@@ -46,10 +46,14 @@ export function resolveIdentity(ctx: InboundContext, onError: (err: unknown) => 
   return identity;
 }
 
-/** The inbound `x-request-id` if it is a sane token, else a new UUID; fixed per inbound request. */
+/**
+ * The inbound `x-request-id` if it is a sane token, else a new UUID (v7, from the same pool as
+ * event ids: cheaper than crypto.randomUUID, and ids of one period sort together); fixed per
+ * inbound request.
+ */
 export function resolveRequestId(ctx: InboundContext): string {
   if (ctx.requestId !== undefined) return ctx.requestId;
   const header = Array.isArray(ctx.requestIdHeader) ? ctx.requestIdHeader[0] : ctx.requestIdHeader;
-  ctx.requestId = typeof header === 'string' && SANE_REQUEST_ID.test(header) ? header : randomUUID();
+  ctx.requestId = typeof header === 'string' && SANE_REQUEST_ID.test(header) ? header : uuidv7(Date.now());
   return ctx.requestId;
 }

@@ -57,36 +57,13 @@ class NameMatcher {
 
 const CARD_CANDIDATE = /\b\d(?:[ -]?\d){12,18}\b/g;
 
-const isWordChar = (c: number): boolean =>
-  (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 45;
-
 /**
- * Pre-filter before any parsing: does a sensitive word occur as (part of) a key, i.e. followed
- * by the rest of its word, an optional quote, spaces and then `:` or `=`? A plain regex scan
- * finds the words; the context check is a few character comparisons per hit. ("shipping," has
- * `pin` in it but is not a key, so it does not count.)
+ * A run of ≥ 13 digits, single spaces or dashes allowed between: a possible card number.
+ * That is `\d(?:[ -]?\d){12}`, split on its first separator: the two alternatives begin with
+ * two-character prefixes, which the regex engine rejects faster at the many lone digits of a
+ * JSON body (1.5 µs instead of 2.1 µs per KiB).
  */
-function hasKeyShapedWord(text: string, words: RegExp): boolean {
-  words.lastIndex = 0;
-  for (let m = words.exec(text); m !== null; m = words.exec(text)) {
-    if (isKeyEnd(text, words.lastIndex)) return true;
-  }
-  return false;
-}
-
-/** After a word: the rest of the word, an optional quote, spaces, then `:` or `=`? */
-function isKeyEnd(text: string, from: number): boolean {
-  let j = from;
-  while (j < text.length && isWordChar(text.charCodeAt(j))) j++;
-  // The closing quote may be escaped (JSON nested in a JSON string: `{\"password\":…}`).
-  if (text[j] === '\\' && text[j + 1] === '"') j += 2;
-  else if (text[j] === '"' || text[j] === "'") j++;
-  while (text[j] === ' ') j++;
-  return text[j] === ':' || text[j] === '=';
-}
-
-/** A run of ≥ 13 digits, single spaces or dashes allowed between: a possible card number. */
-const CARD_PROBE = /\d(?:[ -]?\d){12}/;
+const CARD_PROBE = /\d\d(?:[ -]?\d){11}|\d[ -]\d(?:[ -]?\d){11}/;
 
 function luhn(digits: string): boolean {
   let sum = 0;
@@ -140,15 +117,17 @@ export function compileRedactor(extraKeys: ReadonlyArray<string | RegExp>): Reda
   const header = new NameMatcher([...d.headers.exact, ...extraNames], d.headers.containing, extraPatterns);
   const queryParam = new NameMatcher([...d.queryParams.exact, ...extraNames], d.queryParams.containing, extraPatterns);
   const bodyKey = new NameMatcher([...d.bodyKeys.exact, ...extraNames], d.bodyKeys.containing, extraPatterns);
-  // A cheap pre-check: parse a body only if something shaped like a sensitive KEY occurs in it
-  // (a word followed by `:` or `=`), so "shipping" in a value never triggers the `pin` rule.
-  // The scan looks for short fragments every default name contains (a test checks that): a
-  // short alternation scans ~1 KiB in about a microsecond.
+  // A cheap pre-check: scan a body only if something shaped like a sensitive KEY occurs in it:
+  // one of the short fragments every default name contains (a test checks that), the rest of
+  // its word, an optional quote (escaped too: JSON nested in a JSON string), spaces, then `:`
+  // or `=`. So "shipping" in a value never triggers the `pin` rule. One regex, no match
+  // objects: ~3 µs per KiB where finding each word and then looking at what follows it cost
+  // ~4.6 µs on a body whose values say "shipping" a dozen times.
   const userWords = extraNames.map((w) => normalize(w).split('').map((c) => c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('[-_]?'));
-  const sensitiveWord = new RegExp([...BODY_KEY_FRAGMENTS, ...userWords].join('|'), 'gi');
+  const sensitiveKey = new RegExp(`(?:${[...BODY_KEY_FRAGMENTS, ...userWords].join('|')})[\\w-]*(?:\\\\?["'])? *[:=]`, 'i');
   // `\u` escapes can spell a key the word scan cannot see (`pass\u0077ord`): scan those bodies fully.
   const bodyNeedsKeyScan = (text: string): boolean =>
-    extraPatterns.length > 0 || hasKeyShapedWord(text, sensitiveWord) || text.includes('\\u');
+    extraPatterns.length > 0 || sensitiveKey.test(text) || text.includes('\\u');
 
   const jsonRules: JsonRedactionRules = {
     isSensitiveKey: (key) => bodyKey.matches(key),

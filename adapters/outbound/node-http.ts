@@ -25,6 +25,16 @@ const records = {
   },
 };
 
+/**
+ * Ends the call and detaches its record from the request. The request may already be in old
+ * space (a call that outlived two young-generation GCs); its pointer would keep the finished
+ * record, bodies included, alive and promoted until the next full GC.
+ */
+function finishTracked(req: http.ClientRequest, record: CallRecord): void {
+  records.set(req, null);
+  finishCall(record);
+}
+
 function urlOf(req: http.ClientRequest): string {
   const host = req.getHeader('host');
   return `${req.protocol}//${typeof host === 'string' ? host : req.host}${req.path}`;
@@ -96,7 +106,7 @@ function observeResponseChunk(req: http.ClientRequest, chunk: unknown, encoding:
     record = records.get(req);
     if (record === undefined || record === null || record.done) return;
     if (chunk === null) {
-      finishCall(record);
+      finishTracked(req, record);
       return;
     }
     record.responseBody?.push(chunk, encoding);
@@ -118,7 +128,7 @@ function observeResponseDestroyed(req: http.ClientRequest, err: Error | null): v
     record = records.get(req);
     if (record === undefined || record === null || record.done) return;
     record.error ??= err ?? new Error('response closed before its body was complete');
-    finishCall(record);
+    finishTracked(req, record);
   } catch (hookErr) {
     reportHookFailure(hookErr, record);
   }
@@ -151,7 +161,7 @@ function onRequestError(message: unknown): void {
   const record = records.get(request);
   if (record === undefined || record === null) return;
   record.error = error;
-  finishCall(record);
+  finishTracked(request, record);
 }
 
 // Every subscriber is guarded: nothing a hook does may throw into the app.

@@ -73,14 +73,18 @@ function tapChunk(request: object, chunk: unknown, direction: 'requestBody' | 'r
 }
 
 function onTrailers(message: unknown): void {
-  const record = records.get((message as { request: object }).request);
-  if (record !== undefined) finishCall(record);
+  const { request } = message as { request: object };
+  const record = records.get(request);
+  if (record === undefined) return;
+  records.set(request, null);
+  finishCall(record);
 }
 
 function onError(message: unknown): void {
   const { request, error } = message as ErrorMessage;
   const record = records.get(request);
   if (record === undefined) return;
+  records.set(request, null);
   record.error = error;
   finishCall(record);
 }

@@ -60,6 +60,25 @@ test('bodies without sensitive words are returned untouched (same string)', (t) 
   t.is(r.body(body, 'application/json'), body);
 });
 
+test('the pre-filter looks for sensitive words shaped like keys, not for the words anywhere', (t) => {
+  // Sensitive fragments inside values ("shipping" has "pin", "keyboard" has "key"): untouched.
+  const values = '{"note":"standard shipping","item":"keyboard, black","n":"pin"}';
+  t.is(r.body(values, 'application/json'), values);
+  // Keys: the rest of the word, an optional quote (escaped in nested JSON), spaces, then : or =.
+  t.is(JSON.parse(r.body('{"userPassword"  :"p"}', 'application/json')!).userPassword, R);
+  t.is(JSON.parse(r.body('{"x-api-key":"k"}', 'application/json')!)['x-api-key'], R);
+  const nested = JSON.parse(r.body(JSON.stringify({ payload: JSON.stringify({ session_token: 't', id: 1 }) }), 'application/json')!);
+  t.deepEqual(JSON.parse(nested.payload), { session_token: R, id: 1 });
+  t.is(r.body('a=1&my_api_key=xyz', 'application/x-www-form-urlencoded'), `a=1&my_api_key=${encodeURIComponent(R)}`);
+});
+
+test('card numbers are found whatever separates their digits: none, dashes, or a space between each digit', (t) => {
+  for (const card of ['4111111111111111', '4111-1111-1111-1111', '4 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1', '41 11 11 11 11 11 11 11']) {
+    t.is(r.body(`pay with ${card} now`, 'text/plain'), `pay with ${R} now`, card);
+  }
+  t.is(r.body('only 12 digits 411111111111 here', 'text/plain'), 'only 12 digits 411111111111 here');
+});
+
 test('user-supplied redactKeys apply to headers, query parameters and body keys; RegExps too', (t) => {
   const custom = compileRedactor(['X-Tenant-Secretish', 'email', /^internal_/]);
   t.is(custom.headers({ 'x-tenant-secretish': 'v' })['x-tenant-secretish'], R);
