@@ -8,11 +8,16 @@
  * offered load (60 % of the baseline's throughput, open loop), which the CPU targets use because
  * saturated CPU per request is not additive on 2 shared cores (docs/performance.md).
  *
- * Defaults: 8,000 requests × 5 rounds saturated, then 4,000 × 3 rounds at the fixed rate, × 3
- * modes × 2 clients: about 5 minutes on 2 cores.
+ * Mode `als` runs by default beside the three the issue names: a bare AsyncLocalStorage.run per
+ * request, the floor of any design that opens a context per inbound request on this Node. Its
+ * CPU ratio says how much of the 5 % budget the context alone takes (docs/performance.md).
  *
- *   node --import=tsx bench/capture.ts [--requests 8000] [--rounds 5] [--concurrency 32] [--clients fetch,http]
- *     [--modes none,otel,audit[,als,fixed]] [--rate-fraction 0.6] [--rate-requests 4000] [--rate-rounds 3]
+ * Defaults: 8,000 requests × 3 rounds saturated, then 6,000 × 5 rounds at the fixed rate (the
+ * figure the CPU target uses: more rounds, as single rounds vary by ±10 % here), × 4 modes ×
+ * 2 clients: about 8 minutes on 2 cores.
+ *
+ *   node --import=tsx bench/capture.ts [--requests 8000] [--rounds 3] [--concurrency 32] [--clients fetch,http]
+ *     [--modes none,otel,audit,als[,fixed]] [--rate-fraction 0.6] [--rate-requests 6000] [--rate-rounds 5]
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
@@ -23,17 +28,17 @@ import { median, round } from './common.js';
 
 const { values } = parseArgs({ options: {
   requests: { type: 'string', default: '8000' },
-  rounds: { type: 'string', default: '5' },
+  rounds: { type: 'string', default: '3' },
   concurrency: { type: 'string', default: '32' },
   clients: { type: 'string', default: 'fetch,http' },
-  // Extra modes for analysis: 'als' (a bare AsyncLocalStorage.run per request, the floor of any
-  // design that propagates a context on this Node) and 'fixed' (the audit log with no method
-  // audited: context plus subscribed channels, no events).
-  modes: { type: 'string', default: 'none,otel,audit' },
+  // Beside the three the targets need: 'als' (a bare AsyncLocalStorage.run per request, the
+  // floor of any design that propagates a context on this Node), and for analysis 'fixed' (the
+  // audit log with no method audited: context plus subscribed channels, no events).
+  modes: { type: 'string', default: 'none,otel,audit,als' },
   // CPU per request at a fixed offered load: this fraction of the baseline's saturated throughput.
   'rate-fraction': { type: 'string', default: '0.6' },
-  'rate-requests': { type: 'string', default: '4000' },
-  'rate-rounds': { type: 'string', default: '3' },
+  'rate-requests': { type: 'string', default: '6000' },
+  'rate-rounds': { type: 'string', default: '5' },
 } });
 const REQUESTS = Number(values.requests);
 const ROUNDS = Number(values.rounds);
@@ -183,6 +188,8 @@ function summarize(client: string, { saturated: samples, atRate, rate }: Measure
       cpuRatio: Object.fromEntries(MODES.map((m) => [m, round3(fixed[m] / fixed.none)])),
       addedCpuPerCallMicros: Object.fromEntries(MODES.map((m) => [m, round1(fixed[m] - fixed.none)])),
       auditAddedCpuVsOtel: round3(fixedVsOtel),
+      // What the audit log adds above the context's own cost (mode als), when measured.
+      ...(MODES.includes('als') ? { auditAboveContextCpuPerCallMicros: round1(fixed.audit - fixed.als) } : {}),
     },
     ...(MODES.length > 3 ? { extraModes: Object.fromEntries(MODES.filter((m) => !['none', 'otel', 'audit'].includes(m)).map((m) => [m, {
       cpuRatio: round3(cpu[m] / cpu.none), addedCpuPerCallMicros: round1(cpu[m] - cpu.none), addedUserCpuPerCallMicros: round1(user[m] - user.none), throughputRatio: round3(rps[m] / rps.none),
