@@ -30,6 +30,23 @@ export function benchEvent(i: number): AuditEvent {
   };
 }
 
+/**
+ * The same call without bodies (a DELETE answered 204): the smallest event that still carries
+ * secrets to redact (the token in the URL, the authorization and set-cookie headers).
+ */
+export function bodylessBenchEvent(i: number): AuditEvent {
+  return {
+    ...benchEvent(i),
+    method: 'DELETE',
+    url: `https://api.example.com/v1/orders/o-${i}?token=abc${i}`,
+    status: 204,
+    request_headers: { authorization: `Bearer secret-${i}`, 'x-request-id': `req-${i}`, 'user-agent': 'bench/1.0' },
+    request_body: null,
+    response_headers: { 'set-cookie': 'sid=abc; HttpOnly', 'x-upstream': 'yes' },
+    response_body: null,
+  };
+}
+
 /** A Sink whose write resolves at once: measures everything but the network. */
 export function nullSink(): Sink & { events: number } {
   const s = { name: 'null', events: 0, write(records: readonly unknown[]) { s.events += records.length; } };

@@ -2,18 +2,21 @@
  * Events/s through the delivery path on one JS thread: the instance's event bus, redaction
  * (the default URL, header and body rules), serialization with the record-size fit, and
  * batching by the dispatcher into a null transport (a Sink whose write resolves at once).
- * Baseline, same run and same events: JSON.stringify alone.
+ * Baseline, same run and same events: JSON.stringify alone. Two event shapes: a POST with
+ * ~1 KB JSON bodies full of secrets (the headline figure), and the same call without bodies.
  *
  *   taskset -c 0 node --import=tsx bench/delivery-throughput.ts [--events 50000]
  */
 import { performance } from 'node:perf_hooks';
 import { AuditPipeline, resolveCoreOptions, type AuditEvent } from '../core/index.js';
 import { compileRedactor } from '../core/redact.js';
-import { benchEvent, flag, nullSink, printResult } from './delivery-common.js';
+import { benchEvent, bodylessBenchEvent, flag, nullSink, printResult } from './delivery-common.js';
 
 const total = flag('events', 50_000);
 const CHUNK = 5_000;
-const events: AuditEvent[] = Array.from({ length: total }, (_, i) => benchEvent(i));
+const withBodies: AuditEvent[] = Array.from({ length: total }, (_, i) => benchEvent(i));
+const bodyless: AuditEvent[] = Array.from({ length: total }, (_, i) => bodylessBenchEvent(i));
+let events = withBodies;
 
 function baseline(): number {
   let bytes = 0;
@@ -75,6 +78,16 @@ for (let round = 0; round < 3; round++) {
 }
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[1]!;
 const bytes = Buffer.byteLength(JSON.stringify(events[0]));
+
+// The same path for events without bodies: how the rate depends on event size.
+events = bodyless;
+await delivery();
+const bodylessBase: number[] = [];
+const bodylessFull: number[] = [];
+for (let round = 0; round < 3; round++) {
+  bodylessBase.push(baseline());
+  bodylessFull.push((await delivery()).perSecond);
+}
 printResult('delivery-throughput', {
   events: total,
   eventBytes: bytes,
@@ -85,6 +98,15 @@ printResult('delivery-throughput', {
   withoutRedactionEventsPerSec: Math.round(median(unredacted)),
   withoutRedactionRatioToBaseline: Number((median(unredacted) / median(base)).toFixed(3)),
   batchesPerRun: batches,
-  // The target: ≥ 200,000 events/s on one core through bus + redaction + serialization + batching.
-  targets: { eventsPerSec: { op: '>=', target: 200_000, value: Math.round(median(full)), met: median(full) >= 200_000 } },
+  bodyless: {
+    eventBytes: Buffer.byteLength(JSON.stringify(bodyless[0])),
+    deliveryEventsPerSec: Math.round(median(bodylessFull)),
+    baselineJsonStringifyEventsPerSec: Math.round(median(bodylessBase)),
+  },
+  // The target: ≥ 200,000 events/s on one core through bus + redaction + serialization +
+  // batching. It names no event size: judged on the events with 1 KB bodies, shown for both.
+  targets: {
+    eventsPerSec: { op: '>=', target: 200_000, value: Math.round(median(full)), met: median(full) >= 200_000 },
+    eventsPerSecBodyless: { op: '>=', target: 200_000, value: Math.round(median(bodylessFull)), met: median(bodylessFull) >= 200_000 },
+  },
 });
