@@ -1,6 +1,6 @@
 /**
  * CallRecord → schema-v1 AuditEvent: header normalization, body decoding, redaction and the
- * user's `redact` hook. Runs off the request path (the pipeline batches it on setImmediate).
+ * user's `redact` hook. Runs off the request path (the pipeline builds finished calls in batches).
  */
 import type { CallRecord } from './call-record.js';
 import { decodeBody } from './body-decoding.js';

@@ -29,13 +29,15 @@ if (MODE === 'als') {
   const als = new AsyncLocalStorage<object>();
   app.use((req, _res, next) => als.run({ req }, next));
 }
+let audit: { flush(): Promise<void> } | undefined;
 if (MODE === 'audit' || MODE === 'fixed') {
   const { auditLog } = (await import(PACKAGE)) as { auditLog: typeof AuditLogFn };
   // AUDIT_METHODS=none isolates the fixed cost (context per request, subscribed channels).
   const methods = MODE === 'fixed' || process.env.AUDIT_METHODS === 'none' ? [] : undefined;
-  const audit = auditLog({ sink: nullSink, recordOutsideRequests: false, methods, ...(process.env.LINGER ? { delivery: { lingerMs: Number(process.env.LINGER) } } : {}) });
-  audit.pipeline.bus.on('event', () => events++);
-  app.use(audit);
+  const instance = auditLog({ sink: nullSink, recordOutsideRequests: false, methods, ...(process.env.LINGER ? { delivery: { lingerMs: Number(process.env.LINGER) } } : {}) });
+  instance.pipeline.bus.on('event', () => events++);
+  app.use(instance);
+  audit = instance;
 }
 app.use((req, _res, next) => {
   (req as express.Request & { user?: unknown }).user = { accountId: 'acct-1', id: 'user-1' };
@@ -81,8 +83,8 @@ let spansAtStart = 0;
 let clientSpansAtStart = 0;
 process.on('message', (m: { cmd: string }) => {
   if (m.cmd === 'start') {
-    // Spans of earlier requests (the warm-up) still queued would be counted in this round.
-    void (otel?.flush() ?? Promise.resolve()).then(() => {
+    // Spans and events of earlier requests (the warm-up) still queued would be counted in this round.
+    void Promise.all([otel?.flush(), audit?.flush()]).then(() => {
       cpuAtStart = process.cpuUsage();
       eventsAtStart = events;
       spansAtStart = otel?.exportedSpans() ?? 0;
@@ -90,10 +92,11 @@ process.on('message', (m: { cmd: string }) => {
       process.send!({ ok: true });
     });
   } else if (m.cmd === 'stop') {
-    // Let the deferred event building of the last requests run before reading the clock.
+    // Let the last requests' deferred work run before reading the clock.
     setImmediate(() => setImmediate(async () => {
-      // The batch processor's last partial batch is exported (and its CPU counted) in the round.
-      await otel?.flush();
+      // The batch processor's last partial batch is exported, and the audit log's last build
+      // window built and delivered to the null sink: their CPU is counted in the round.
+      await Promise.all([otel?.flush(), audit?.flush()]);
       const cpu = process.cpuUsage(cpuAtStart);
       const spans = (otel?.exportedSpans() ?? 0) - spansAtStart;
       const clientSpans = (otel?.exportedClientSpans() ?? 0) - clientSpansAtStart;
