@@ -59,7 +59,8 @@ export function auditLog(options: AuditLogOptions = {}): AuditLog {
     ? registerShutdownFlush({ flush: () => pipeline.flush(), graceMs: resolved.shutdownGraceMs })
     : () => {};
 
-  // Events still buffered when the app's event loop empties are delivered before it exits.
+  // Events still buffered when the app's event loop empties are delivered before it exits
+  // (`queued` includes finished calls waiting in the build window, whose timer is unref'd).
   const onBeforeExit = () => {
     if (pipeline.stats().queued > 0) void pipeline.flush();
   };

@@ -72,8 +72,11 @@ export class AuditPipeline {
     this.dispatcher.recordDrop(1, 'too many outbound calls in flight to track');
   }
 
+  /** Delivery counters; `queued` includes finished calls still waiting in the build window. */
   stats(): DeliveryStats {
-    return this.dispatcher.stats();
+    const stats = this.dispatcher.stats();
+    stats.queued += this.finished.length;
+    return stats;
   }
 
   private drain(): void {

@@ -73,7 +73,7 @@ export const DEFAULT_SINK_LIMITS: SinkLimits = {
 
 /** Delivery counters, as returned by `audit.stats()`. */
 export interface DeliveryStats {
-  /** Events buffered or in a sink call right now. */
+  /** Events waiting to be built (a build window lasts ≤ 20 ms), buffered, or in a sink call right now. */
   queued: number;
   /** Events the sink accepted. */
   sent: number;

@@ -252,3 +252,30 @@ test('batches respect maxBatchEvents and the sink limits; at most maxInFlight ca
   t.log(`lone event sent after ${waited.toFixed(0)} ms (lingerMs 30)`);
   await audit.close();
 });
+
+test('a call finished just before the event loop empties is built and delivered before the process exits (build window, beforeExit flush)', async (t) => {
+  const { execFile } = await import('node:child_process');
+  const { promisify } = await import('node:util');
+  const { fileURLToPath } = await import('node:url');
+  // An outbound POST outside any inbound request (recorded by default), then nothing left to do:
+  // the record waits in the build window, whose timer must not keep the app alive, and must not
+  // be lost either.
+  const script = `
+    import http from 'node:http';
+    import { auditLog } from './index.ts';
+    const sink = { name: 'print', write(records) { for (const r of records) console.log('delivered ' + r.event.method); } };
+    auditLog({ sink, handleSignals: false, delivery: { lingerMs: 60000 } });
+    const server = http.createServer((req, res) => { req.resume(); req.on('end', () => res.end('ok')); });
+    server.listen(0, '127.0.0.1', () => {
+      const req = http.request('http://127.0.0.1:' + server.address().port + '/x', { method: 'POST', agent: false }, (res) => {
+        res.resume();
+        res.on('end', () => server.close());
+      });
+      req.end('{"a":1}');
+    });`;
+  const started = performance.now();
+  const { stdout } = await promisify(execFile)(process.execPath, ['--import=tsx', '--input-type=module', '-e', script], { cwd: fileURLToPath(new URL('../../', import.meta.url)), timeout: 30_000 });
+  t.regex(stdout, /delivered POST/);
+  // Neither the 60 s linger nor anything else kept it alive.
+  t.true(performance.now() - started < 20_000);
+});
