@@ -36,6 +36,8 @@ export interface DispatcherHooks {
   onDrop: ((events: readonly AuditEvent[], reason: string) => void) | null;
   /** Called after every change of the counters (cheap; used to publish stats). */
   onStats?: (stats: DeliveryStats) => void;
+  /** Events not yet handed to the dispatcher (finished calls in the pipeline's build window): part of `queued`. */
+  waitingUpstream?: () => number;
 }
 
 export class Dispatcher {
@@ -86,7 +88,7 @@ export class Dispatcher {
   }
 
   stats(): DeliveryStats {
-    return { queued: this.live.size, ...this.counters };
+    return { queued: this.live.size + (this.hooks.waitingUpstream?.() ?? 0), ...this.counters };
   }
 
   /** Counts events lost before they reached the buffer (e.g. not trackable, not buildable). */

@@ -48,6 +48,7 @@ export class AuditPipeline {
       onStats: (s) => {
         if (this.bus.listenerCount('stats') > 0) this.bus.emit('stats', s);
       },
+      waitingUpstream: () => this.finished.length,
     });
     this.bus.on('event', (e) => this.dispatcher.enqueue(e));
   }
@@ -74,9 +75,7 @@ export class AuditPipeline {
 
   /** Delivery counters; `queued` includes finished calls still waiting in the build window. */
   stats(): DeliveryStats {
-    const stats = this.dispatcher.stats();
-    stats.queued += this.finished.length;
-    return stats;
+    return this.dispatcher.stats();
   }
 
   private drain(): void {
