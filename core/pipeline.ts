@@ -24,7 +24,8 @@ export interface AuditBusEvents {
  * Finished calls are built together: after BUILD_WINDOW_MS, or at once when BUILD_BATCH are
  * waiting. Building each call on its own, between the app's requests, ran our code cold every
  * time: at a fixed 1,000 req/s in the Express benchmark, building in windows cut the audit log's
- * added CPU per request by about a third (+114 → +77 µs, 6 alternating runs; docs/performance.md).
+ * added CPU per request by 33–37 µs of about 110 (two A/B runs of 6 alternating runs each;
+ * docs/performance.md).
  * Both bounds keep memory small: at most 64 records, or 20 ms of calls, wait.
  */
 const BUILD_WINDOW_MS = 20;
