@@ -72,21 +72,27 @@ function tapChunk(request: object, chunk: unknown, direction: 'requestBody' | 'r
   }
 }
 
+/**
+ * Ends the call and detaches its record from the request, which may already be in old space:
+ * its pointer would keep the finished record, bodies included, alive until the next full GC.
+ */
+function finishTracked(request: object, record: CallRecord): void {
+  records.set(request, null);
+  finishCall(record);
+}
+
 function onTrailers(message: unknown): void {
   const { request } = message as { request: object };
   const record = records.get(request);
-  if (record === undefined) return;
-  records.set(request, null);
-  finishCall(record);
+  if (record !== undefined) finishTracked(request, record);
 }
 
 function onError(message: unknown): void {
   const { request, error } = message as ErrorMessage;
   const record = records.get(request);
   if (record === undefined) return;
-  records.set(request, null);
   record.error = error;
-  finishCall(record);
+  finishTracked(request, record);
 }
 
 const onBodyChunkSent = (m: unknown) => tapChunk((m as ChunkMessage).request, (m as ChunkMessage).chunk, 'requestBody');
