@@ -31,6 +31,12 @@ export interface AuditBusEvents {
 const BUILD_WINDOW_MS = 20;
 const BUILD_BATCH = 64;
 
+/** The build window's bounds; only tests change them, to observe the window on a loaded machine. */
+export interface BuildWindow {
+  readonly ms: number;
+  readonly batch: number;
+}
+
 export class AuditPipeline {
   readonly bus = new EventEmitter<AuditBusEvents>();
   closed = false;
@@ -41,7 +47,11 @@ export class AuditPipeline {
   private buildImmediate = false;
   private readonly drainNow = () => this.drain();
 
-  constructor(readonly options: ResolvedCoreOptions, sink: Sink | Promise<Sink>) {
+  constructor(
+    readonly options: ResolvedCoreOptions,
+    sink: Sink | Promise<Sink>,
+    private readonly window: BuildWindow = { ms: BUILD_WINDOW_MS, batch: BUILD_BATCH },
+  ) {
     this.redactor = compileRedactor(options.redactKeys);
     this.dispatcher = new Dispatcher(sink, options.delivery, {
       onError: options.onError,
@@ -57,13 +67,13 @@ export class AuditPipeline {
   /** Hot path: a call finished. Only queues it; the work happens when the build window closes. */
   accept(record: CallRecord): void {
     this.finished.push(record);
-    if (this.finished.length >= BUILD_BATCH) {
+    if (this.finished.length >= this.window.batch) {
       if (!this.buildImmediate) {
         this.buildImmediate = true;
         setImmediate(this.drainNow);
       }
     } else if (this.buildTimer === null) {
-      this.buildTimer = setTimeout(this.drainNow, BUILD_WINDOW_MS);
+      this.buildTimer = setTimeout(this.drainNow, this.window.ms);
       // Never keeps the app alive: a flush on beforeExit (index.ts) builds what is waiting.
       this.buildTimer.unref();
     }
