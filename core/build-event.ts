@@ -49,7 +49,8 @@ export function buildEvent(record: CallRecord, options: ResolvedCoreOptions, red
     request_body_truncated: req.truncated,
     response_headers: redactor.headers(responseHeaders),
     response_body: redactor.body(res.body, responseHeaders['content-type']),
-    response_body_truncated: res.truncated || (record.incomplete !== null && record.status !== null),
+    // A response whose body was cut by an error or the inactivity sweep never finished.
+    response_body_truncated: res.truncated || (record.status !== null && (record.incomplete !== null || record.error !== null)),
     error,
     client: record.client,
     schema_version: SCHEMA_VERSION,

@@ -1,6 +1,8 @@
 import test from 'ava';
 import http from 'node:http';
 import dc from 'node:diagnostics_channel';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { auditLog, memorySink, HookError, type AuditEvent, type Sink } from '../../index.js';
 import { startApp, callApp } from '../helpers/apps.js';
 import { CLIENTS, callWith } from '../helpers/clients.js';
@@ -74,19 +76,44 @@ for (const client of CLIENTS) {
 }
 
 test.serial('a response body the app never reads still yields an event, finalized by timeout and marked incomplete', async (t) => {
+  const unread: unknown[] = [];
   const { events } = await oneCall(async () => {
-    await fetch(`${upstream.url}/slow-body`, { method: 'POST' }); // headers arrive, body never finishes, never read
+    // Headers arrive, the body never finishes and is never read. The app keeps the Response:
+    // undici cancels the body of one that is garbage collected (next test).
+    unread.push(await fetch(`${upstream.url}/slow-body`, { method: 'POST' }));
     await new Promise<void>((resolve) => {
-      http.request(`${upstream.url}/slow-body`, { method: 'POST' }, () => resolve()).end(); // never consumed
+      http.request(`${upstream.url}/slow-body`, { method: 'POST' }, (res) => {
+        unread.push(res); // never consumed
+        resolve();
+      }).end();
     });
     await new Promise((r) => setTimeout(r, 900));
   }, { incompleteAfterMs: 300 });
   t.is(events.length, 2);
   for (const e of events) {
-    t.is(e.status, 200);
-    t.true(e.response_body_truncated);
-    t.regex(e.error!, /^incomplete: response body not finished/);
+    t.is(e.status, 200, e.client);
+    t.true(e.response_body_truncated, e.client);
+    t.regex(e.error!, /^incomplete: response body not finished/, e.client);
   }
+  t.is(unread.length, 2);
+});
+
+test.serial('fetch: an unread Response that is garbage collected (undici then cancels its body) yields an event with the error and the body flagged truncated', async (t) => {
+  v8.setFlagsFromString('--expose-gc');
+  const gc = vm.runInNewContext('gc') as () => void;
+  const { events } = await oneCall(async () => {
+    await fetch(`${upstream.url}/slow-body`, { method: 'POST' }); // dropped at once, never read
+    await new Promise((r) => setTimeout(r, 100));
+    gc();
+    await new Promise((r) => setTimeout(r, 200));
+  }, { incompleteAfterMs: 60_000 });
+  t.is(events.length, 1);
+  t.is(events[0]!.status, 200);
+  t.truthy(events[0]!.error, 'the cancel is recorded as the error');
+  t.log(`error: ${events[0]!.error}`);
+  t.notRegex(events[0]!.error!, /^incomplete/, 'finished by the cancel, not by the sweep or close');
+  t.true(events[0]!.response_body_truncated);
+  t.is(events[0]!.response_body, 'partial');
 });
 
 test.serial('a throwing identify goes to onError; the event is still recorded with what is known', async (t) => {
