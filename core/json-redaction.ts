@@ -76,26 +76,49 @@ export interface JsonRedactionRules {
   redactString(value: string): string;
   /** True for a digit run that is a card number. */
   isCardNumber(digits: string): boolean;
-  /** Whether string values need looking at at all (a cheap pre-check on the whole body). */
-  checkStrings: boolean;
-  /** Given a string value's raw literal (without quotes): could `redactString` change it? */
-  stringMayNeedRedaction(raw: string): boolean;
-  /** Whether bare numbers need the card check (the body has a long digit run somewhere). */
-  checkNumbers: boolean;
 }
 
-export function redactJsonText(text: string, rules: JsonRedactionRules): string {
+/**
+ * Where in the text redaction could be needed, found beforehand by one regex pass each (the same
+ * passes that decide whether the text is scanned at all). The scanner still walks every string,
+ * but looks closely only at those that hold a hint: most keys, values and numbers are skipped
+ * without slicing them out of the text.
+ */
+export interface JsonScanHints {
+  /**
+   * Ascending start indices of sensitive words shaped like keys. A key is checked only if one
+   * starts inside it; a string value (JSON nested in it) only if one starts inside it.
+   * null: check every key and every nested JSON string.
+   */
+  keyStarts: readonly number[] | null;
+  /** Ascending start indices of card-like digit runs: only strings and numbers holding one are checked. */
+  cardStarts: readonly number[];
+  /** The text has escaped quotes, so string values may hold JSON. */
+  nestedJson: boolean;
+}
+
+/** Index of the first hint at or after `from` (hints ascending), starting the search at `at`. */
+function nextHint(hints: readonly number[], at: number, from: number): number {
+  while (at < hints.length && hints[at]! < from) at++;
+  return at;
+}
+
+export function redactJsonText(text: string, rules: JsonRedactionRules, hints: JsonScanHints): string {
+  const { keyStarts, cardStarts } = hints;
   let out = '';
   let copied = 0;
   let i = 0;
+  let k = 0;
+  let c = 0;
   for (;;) {
     const q = text.indexOf('"', i);
     const segmentEnd = q < 0 ? text.length : q;
-    if (rules.checkNumbers) {
+    c = nextHint(cardStarts, c, i);
+    if (c < cardStarts.length && cardStarts[c]! < segmentEnd) {
       // Between strings: only punctuation, literals and numbers. Look for card-like numbers.
       for (let d = i; d < segmentEnd; d++) {
-        const c = text.charCodeAt(d);
-        if (c < 48 || c > 57) continue;
+        const ch = text.charCodeAt(d);
+        if (ch < 48 || ch > 57) continue;
         let e = d;
         while (e < segmentEnd && text.charCodeAt(e) >= 48 && text.charCodeAt(e) <= 57) e++;
         if (e - d >= 13 && rules.isCardNumber(text.slice(d, e))) {
@@ -108,24 +131,37 @@ export function redactJsonText(text: string, rules: JsonRedactionRules): string 
     if (q < 0) break;
     const end = stringEnd(text, q);
     const afterString = skipSpace(text, end);
-    if (text[afterString] === ':') {
-      const raw = text.slice(q + 1, end - 1);
-      const key = raw.includes('\\') ? decodeLiteral(text.slice(q, end)) ?? raw : raw;
-      if (rules.isSensitiveKey(key)) {
-        const valueStart = skipSpace(text, afterString + 1);
-        const stop = valueEnd(text, valueStart);
-        out += text.slice(copied, valueStart) + REDACTED_LITERAL;
-        copied = stop;
-        i = stop;
-        continue;
+    let keyHint = true;
+    if (keyStarts !== null) {
+      k = nextHint(keyStarts, k, q);
+      keyHint = k < keyStarts.length && keyStarts[k]! < end;
+    }
+    if (text.charCodeAt(afterString) === 58 /* : */) {
+      if (keyHint) {
+        const raw = text.slice(q + 1, end - 1);
+        const key = raw.includes('\\') ? decodeLiteral(text.slice(q, end)) ?? raw : raw;
+        if (rules.isSensitiveKey(key)) {
+          const valueStart = skipSpace(text, afterString + 1);
+          const stop = valueEnd(text, valueStart);
+          out += text.slice(copied, valueStart) + REDACTED_LITERAL;
+          copied = stop;
+          i = stop;
+          continue;
+        }
       }
-    } else if (rules.checkStrings && end - q > 2 && rules.stringMayNeedRedaction(text.slice(q + 1, end - 1))) {
-      const value = decodeLiteral(text.slice(q, end));
-      if (value !== null) {
-        const redacted = rules.redactString(value);
-        if (redacted !== value) {
-          out += text.slice(copied, q) + JSON.stringify(redacted);
-          copied = end;
+    } else if (end - q > 2) {
+      c = nextHint(cardStarts, c, q);
+      const cardHint = c < cardStarts.length && cardStarts[c]! < end;
+      const first = text.charCodeAt(q + 1);
+      const nested = hints.nestedJson && keyHint && (first === 123 /* { */ || first === 91 /* [ */);
+      if (cardHint || nested) {
+        const value = decodeLiteral(text.slice(q, end));
+        if (value !== null) {
+          const redacted = rules.redactString(value);
+          if (redacted !== value) {
+            out += text.slice(copied, q) + JSON.stringify(redacted);
+            copied = end;
+          }
         }
       }
     }

@@ -64,6 +64,15 @@ const CARD_CANDIDATE = /\b\d(?:[ -]?\d){12,18}\b/g;
  * JSON body (1.5 µs instead of 2.1 µs per KiB).
  */
 const CARD_PROBE = /\d\d(?:[ -]?\d){11}|\d[ -]\d(?:[ -]?\d){11}/;
+const CARD_PROBE_ALL = new RegExp(CARD_PROBE.source, 'g');
+
+/** Start indices of every card-like digit run in `text` (ascending): hints for the JSON scanner. */
+function cardRunStarts(text: string): number[] {
+  const starts: number[] = [];
+  CARD_PROBE_ALL.lastIndex = 0;
+  for (let m = CARD_PROBE_ALL.exec(text); m !== null; m = CARD_PROBE_ALL.exec(text)) starts.push(m.index);
+  return starts;
+}
 
 function luhn(digits: string): boolean {
   let sum = 0;
@@ -117,41 +126,50 @@ export function compileRedactor(extraKeys: ReadonlyArray<string | RegExp>): Reda
   const header = new NameMatcher([...d.headers.exact, ...extraNames], d.headers.containing, extraPatterns);
   const queryParam = new NameMatcher([...d.queryParams.exact, ...extraNames], d.queryParams.containing, extraPatterns);
   const bodyKey = new NameMatcher([...d.bodyKeys.exact, ...extraNames], d.bodyKeys.containing, extraPatterns);
-  // A cheap pre-check: scan a body only if something shaped like a sensitive KEY occurs in it:
-  // one of the short fragments every default name contains (a test checks that), the rest of
-  // its word, an optional quote (escaped too: JSON nested in a JSON string), spaces, then `:`
-  // or `=`. So "shipping" in a value never triggers the `pin` rule. One regex, no match
-  // objects: ~3 µs per KiB where finding each word and then looking at what follows it cost
-  // ~4.6 µs on a body whose values say "shipping" a dozen times.
-  const userWords = extraNames.map((w) => normalize(w).split('').map((c) => c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('[-_]?'));
-  const sensitiveKey = new RegExp(`(?:${[...BODY_KEY_FRAGMENTS, ...userWords].join('|')})[\\w-]*(?:\\\\?["'])? *[:=]`, 'i');
-  // `\u` escapes can spell a key the word scan cannot see (`pass\u0077ord`): scan those bodies fully.
-  const bodyNeedsKeyScan = (text: string): boolean =>
-    extraPatterns.length > 0 || sensitiveKey.test(text) || text.includes('\\u');
+  // A cheap pre-check: scan a body's keys only where something shaped like a sensitive KEY
+  // occurs: one of the short fragments every default name contains (a test checks that), the
+  // rest of that word (anything but quotes, `:`, `=` and whitespace), then an optional quote,
+  // whitespace and `:` or `=`; or one more word and the key's closing quote and `:`
+  // ("Password Confirmation"). So "shipping" in a value never triggers the `pin` rule. A key
+  // with two or more words after its sensitive word ("secret answer one") is not seen.
+  // Each match's start is a key hint for the JSON scanner (json-redaction.ts). Every part is
+  // bounded by whitespace or a quote, so the cost stays linear in the body: letting the rest of
+  // the key run to its quote made each "keyboard" in a long text value cost the rest of that
+  // value (quadratic); allowing up to three more words cost 2x on a body of notes.
+  const userWords = extraNames.map((w) => normalize(w).split('').map((c) => c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('[-_]*'));
+  const sensitiveKey = new RegExp(`(?:${[...BODY_KEY_FRAGMENTS, ...userWords].join('|')})[^"=:\\s]*(?:["']?\\s*[:=]|\\s+[^"=:\\s]*["']\\s*:)`, 'gi');
+  /** Start indices of every key-shaped sensitive word in `text` (ascending). */
+  function keyShapedStarts(text: string): number[] {
+    const starts: number[] = [];
+    sensitiveKey.lastIndex = 0;
+    for (let m = sensitiveKey.exec(text); m !== null; m = sensitiveKey.exec(text)) starts.push(m.index);
+    return starts;
+  }
+  /**
+   * User RegExps can match any key, and `\u` escapes can spell a key the word scan cannot see
+   * (`pass\u0077ord`): such bodies have every key checked.
+   */
+  const checkEveryKey = (text: string): boolean => extraPatterns.length > 0 || text.includes('\\u');
 
   const jsonRules: JsonRedactionRules = {
     isSensitiveKey: (key) => bodyKey.matches(key),
     redactString: (value) => redactString(value),
     isCardNumber: (digits) => luhn(digits),
-    checkStrings: false,
-    checkNumbers: false,
-    // A card-like digit run, or JSON nested in the string that mentions a sensitive word.
-    // (A card number has at least 13 digits: shorter values, most of them, skip the regex.)
-    stringMayNeedRedaction: (raw) => (raw.length >= 13 && CARD_PROBE.test(raw)) || ((raw[0] === '{' || raw[0] === '[') && bodyNeedsKeyScan(raw)),
   };
 
-  function redactJson(text: string, hasCardRun: boolean): string {
-    return redactJsonText(text, { ...jsonRules, checkNumbers: hasCardRun, checkStrings: hasCardRun || text.includes('\\"') });
+  /** JSON text: null when nothing in it can need redaction. */
+  function redactJsonIfNeeded(text: string): string | null {
+    const cardStarts = cardRunStarts(text);
+    const everyKey = checkEveryKey(text);
+    const keyStarts = everyKey ? null : keyShapedStarts(text);
+    if (keyStarts !== null && keyStarts.length === 0 && cardStarts.length === 0) return null;
+    return redactJsonText(text, jsonRules, { keyStarts, cardStarts, nestedJson: text.includes('\\"') });
   }
 
   /** A string value: JSON nested in it is redacted as JSON; card numbers anywhere. */
   function redactString(value: string): string {
     const first = value.trimStart()[0];
-    if (first === '{' || first === '[') {
-      const hasCardRun = CARD_PROBE.test(value);
-      if (hasCardRun || bodyNeedsKeyScan(value)) return redactJson(value, hasCardRun);
-      return value;
-    }
+    if (first === '{' || first === '[') return redactJsonIfNeeded(value) ?? value;
     return redactCardNumbers(value);
   }
 
@@ -176,15 +194,17 @@ export function compileRedactor(extraKeys: ReadonlyArray<string | RegExp>): Reda
     },
     body(body, contentType) {
       if (body === null || body.length === 0 || body.startsWith('[binary body:')) return body;
-      const needsKeyScan = bodyNeedsKeyScan(body);
-      const hasCardRun = CARD_PROBE.test(body);
-      if (!needsKeyScan && !hasCardRun) return body;
       const first = body.trimStart()[0];
       const ct = contentType?.toLowerCase() ?? '';
-      if (first === '{' || first === '[' || ct.includes('json')) return redactJson(body, hasCardRun);
-      if (!needsKeyScan) return redactCardNumbers(body);
-      if (ct.includes('x-www-form-urlencoded')) return redactCardNumbers(redactUrlEncoded(body, bodyKey));
-      return redactCardNumbers(redactJson(redactUrlEncoded(body, bodyKey), hasCardRun));
+      if (first === '{' || first === '[' || ct.includes('json')) return redactJsonIfNeeded(body) ?? body;
+      // Forms and other text: names may be percent-encoded (`%70assword`), so any `%` means a look.
+      sensitiveKey.lastIndex = 0;
+      const keyShaped = checkEveryKey(body) || body.includes('%') || sensitiveKey.test(body);
+      if (!keyShaped) return redactCardNumbers(body);
+      const form = redactUrlEncoded(body, bodyKey);
+      if (ct.includes('x-www-form-urlencoded')) return redactCardNumbers(form);
+      // Other text may hold either shape (`key=value` lines, a JSON fragment): both rules apply.
+      return redactCardNumbers(redactJsonIfNeeded(form) ?? form);
     },
   };
 }

@@ -122,3 +122,45 @@ test('every default body-key name contains one of the pre-filter fragments', asy
     t.true(BODY_KEY_FRAGMENTS.some((f) => name.replace(/[-_]/g, '').includes(f)), name);
   }
 });
+
+test('keys the older pre-filter missed: other characters after the word, whitespace before the colon, percent-encoded form names', (t) => {
+  t.is(JSON.parse(r.body('{"token.value":"t1","ok":1}', 'application/json')!)['token.value'], R);
+  t.is(JSON.parse(r.body('{"token holder":"a1"}', 'application/json')!)['token holder'], R);
+  t.is(JSON.parse(r.body('{"Password Confirmation" : "a2"}', 'application/json')!)['Password Confirmation'], R);
+  t.is(JSON.parse(r.body('{"password"\n\t:"p1"}', 'application/json')!).password, R);
+  t.is(r.body('user=ann&%70assword=p1', 'application/x-www-form-urlencoded'), `user=ann&%70assword=${encodeURIComponent(R)}`);
+});
+
+/**
+ * The JSON scanner looks closely only at keys and values that hold a hint (json-redaction.ts).
+ * A redactor with a RegExp key that never matches checks every key instead: on generated bodies
+ * both must give the same text, byte for byte.
+ */
+test('hinted scan and every-key scan agree on 2,000 generated bodies (keys, nesting, JSON in strings, cards, escapes)', (t) => {
+  const everyKey = compileRedactor([/(?!)/]);
+  let seed = 7;
+  const rand = (n: number) => {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    return seed % n;
+  };
+  const keys = ['id', 'note', 'password', 'userPassword', 'x-api-key', 'shipping', 'keyboard', 'token.value', 'pin', 'Pin Code', 'card_number', 'cardholder', 'author', 'é-token', 'pass"word', 'a\\b', 'secret', 'items', 'session_id', 'cvv2'];
+  const strings = ['standard shipping', 'keyboard', '4111 1111 1111 1111', '4111111111111112', 'pin: 1234', 'token=abc', 'a "quoted" word', 'line\nbreak', 'ünïcode', ''];
+  const value = (depth: number): unknown => {
+    const kind = rand(depth > 2 ? 4 : 7);
+    if (kind === 0) return strings[rand(strings.length)];
+    if (kind === 1) return rand(3) === 0 ? 4012888888881881 : rand(1000);
+    if (kind === 2) return [true, false, null][rand(3)];
+    if (kind === 3) return JSON.stringify(value(depth + 2)); // JSON nested in a string
+    if (kind === 4) return Array.from({ length: rand(4) }, () => value(depth + 1));
+    return Object.fromEntries(Array.from({ length: 1 + rand(5) }, () => [keys[rand(keys.length)], value(depth + 1)]));
+  };
+  let redactedBodies = 0;
+  for (let n = 0; n < 2_000; n++) {
+    const body = JSON.stringify(value(0), null, rand(4) === 0 ? 2 : undefined);
+    const text = rand(5) === 0 ? body.slice(0, rand(body.length)) : body; // cut by maxBodyBytes
+    const hinted = r.body(text, 'application/json');
+    t.is(hinted, everyKey.body(text, 'application/json'), text);
+    if (hinted !== text) redactedBodies++;
+  }
+  t.true(redactedBodies > 300, `${redactedBodies} of the bodies had something redacted`);
+});
