@@ -94,23 +94,33 @@ export function redactCardNumbers(text: string): string {
 
 const REDACTED_URL_ENCODED = encodeURIComponent(REDACTED);
 
-/** `a=1&b=2` (a query string or a form body): values of names the matcher flags are replaced. */
+/**
+ * `a=1&b=2` (a query string or a form body): values of names the matcher flags are replaced.
+ * Walks the pairs with indexOf instead of split/join, and copies only when something changes:
+ * every event's URL passes here.
+ */
 function redactUrlEncoded(text: string, names: NameMatcher): string {
-  let out: string[] | null = null;
-  const pairs = text.split('&');
-  for (let k = 0; k < pairs.length; k++) {
-    const pair = pairs[k]!;
-    const i = pair.indexOf('=');
-    if (i < 0) continue;
-    const name = pair.slice(0, i);
-    let decoded = name;
-    // Most names are plain words: decode only what is encoded.
-    if (name.includes('%') || name.includes('+')) {
-      try { decoded = decodeURIComponent(name.replace(/\+/g, ' ')); } catch { /* keep raw */ }
+  let out = '';
+  let copied = 0;
+  for (let start = 0; start <= text.length; ) {
+    let end = text.indexOf('&', start);
+    if (end < 0) end = text.length;
+    const eq = text.indexOf('=', start);
+    if (eq >= 0 && eq < end) {
+      const name = text.slice(start, eq);
+      let decoded = name;
+      // Most names are plain words: decode only what is encoded.
+      if (name.includes('%') || name.includes('+')) {
+        try { decoded = decodeURIComponent(name.replace(/\+/g, ' ')); } catch { /* keep raw */ }
+      }
+      if (names.matches(decoded)) {
+        out += text.slice(copied, eq + 1) + REDACTED_URL_ENCODED;
+        copied = end;
+      }
     }
-    if (names.matches(decoded)) (out ??= pairs.slice())[k] = `${name}=${REDACTED_URL_ENCODED}`;
+    start = end + 1;
   }
-  return out === null ? text : out.join('&');
+  return copied === 0 ? text : out + text.slice(copied);
 }
 
 export interface Redactor {
@@ -183,6 +193,7 @@ export function compileRedactor(extraKeys: ReadonlyArray<string | RegExp>): Reda
       const hash = out.indexOf('#', q);
       const query = out.slice(q + 1, hash < 0 ? undefined : hash);
       const redacted = redactUrlEncoded(query, queryParam);
+      if (redacted === query) return out;
       return `${out.slice(0, q + 1)}${redacted}${hash < 0 ? '' : out.slice(hash)}`;
     },
     headers(headers) {

@@ -164,3 +164,16 @@ test('hinted scan and every-key scan agree on 2,000 generated bodies (keys, nest
   }
   t.true(redactedBodies > 300, `${redactedBodies} of the bodies had something redacted`);
 });
+
+test('query strings and forms: every shape of pair keeps its place; only flagged values change', (t) => {
+  const E = encodeURIComponent(R);
+  t.is(r.url('https://h/p?a=1&token=x&b&=v&token=y&&c=3#frag'), `https://h/p?a=1&token=${E}&b&=v&token=${E}&&c=3#frag`);
+  t.is(r.url('https://h/p?token='), `https://h/p?token=${E}`);
+  t.is(r.url('https://h/p?a=1&'), 'https://h/p?a=1&');
+  t.is(r.url('https://h/p?'), 'https://h/p?');
+  t.is(r.url('https://h/p?q=a=b&X-Amz-Signature=s=t'), `https://h/p?q=a=b&X-Amz-Signature=${E}`);
+  t.is(r.url('https://h/p?access%5Ftoken=x&my+secret=y'), `https://h/p?access%5Ftoken=${E}&my+secret=${E}`);
+  const plain = 'https://h/p?page=2&sort=asc';
+  t.is(r.url(plain), plain);
+  t.is(r.body('password=a&password=b', 'application/x-www-form-urlencoded'), `password=${E}&password=${E}`);
+});
