@@ -8,20 +8,21 @@
  * MODE=baseline: the same handler with an S3 client whose send() resolves at once, so the batch
  * is decoded, grouped and gzipped exactly the same but nothing is sent: the ratio isolates S3.
  */
-import { S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
 import { createHandler } from '../../lambdas/kinesis-to-s3/index.js';
 import { kinesisBatchFactory } from '../../test/helpers/factories.js';
+import { s3ClientFor } from '../../test/helpers/s3-client.js';
 
 const { MODE, S3_ENDPOINT, S3_BUCKET } = process.env;
 const RECORDS = Number(process.env.RECORDS ?? 10_000);
 const INVOCATIONS = Number(process.env.INVOCATIONS ?? 3);
 const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
 
-// Not test/helpers/s3rver.ts's s3ClientFor: importing that module loads s3rver itself, whose
+// test/helpers/s3-client.ts, not s3rver.ts: importing that module loads s3rver itself, whose
 // memory would count in this process's RSS.
 const s3 = MODE === 's3'
-  ? new S3Client({ endpoint: S3_ENDPOINT, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } })
+  ? s3ClientFor(S3_ENDPOINT ?? '')
   : ({ send: async () => ({}), destroy() {} } as unknown as S3Client);
 const handler = createHandler({ s3, bucket: S3_BUCKET ?? 'bench-bucket', prefix: 'bench/' });
 

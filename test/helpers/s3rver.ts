@@ -9,7 +9,8 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { s3ClientFor } from './s3-client.js';
 import type { S3Event } from 'aws-lambda';
 
 interface S3rverInstance {
@@ -25,6 +26,8 @@ type S3rverConstructor = new (options: {
   configureBuckets: Array<{ name: string }>;
 }) => S3rverInstance;
 
+export { s3ClientFor };
+
 const S3rver = createRequire(import.meta.url)('s3rver') as S3rverConstructor;
 
 export interface RunningS3rver {
@@ -35,18 +38,6 @@ export interface RunningS3rver {
   /** Every object-created/removed notification s3rver emitted so far, in order. */
   events: S3Event[];
   stop(): Promise<void>;
-}
-
-export function s3ClientFor(endpoint: string): S3Client {
-  return new S3Client({
-    endpoint,
-    region: 'us-east-1',
-    forcePathStyle: true,
-    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-    // s3rver cannot verify the SDK's default flexible checksums on streamed bodies.
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  });
 }
 
 export async function startS3rver(buckets: string[]): Promise<RunningS3rver> {
