@@ -3,9 +3,10 @@
  * (the default URL, header and body rules), serialization with the record-size fit, and
  * batching by the dispatcher into a null transport (a Sink whose write resolves at once).
  * Baseline, same run and same events: JSON.stringify alone. Two event shapes: a POST with
- * ~1 KB JSON bodies full of secrets, and the same call without bodies.
+ * ~1 KB JSON bodies full of secrets, and the same call without bodies. Two feeds: steady, in
+ * groups of 64 (the headline), and bursts of 5,000.
  *
- * Two feeds. Steady (the headline): events arrive in groups of 64, the most the pipeline's build
+ * The feeds. Steady (the headline): events arrive in groups of 64, the most the pipeline's build
  * window hands over at once, with a turn of the event loop between groups, so batches are sent
  * as they fill, as in an app. Burst: 5,000 events at once, then a flush; the queue then holds
  * 5,000 serialized events, most of which survive a scavenge and are promoted, and GC roughly
