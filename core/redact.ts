@@ -66,11 +66,11 @@ const CARD_CANDIDATE = /\b\d(?:[ -]?\d){12,18}\b/g;
 const CARD_PROBE = /\d\d(?:[ -]?\d){11}|\d[ -]\d(?:[ -]?\d){11}/;
 const CARD_PROBE_ALL = new RegExp(CARD_PROBE.source, 'g');
 
-/** Start indices of every card-like digit run in `text` (ascending): hints for the JSON scanner. */
-function cardRunStarts(text: string): number[] {
+/** Start indices of every match of a global `pattern` in `text` (ascending): hints for the JSON scanner. */
+function matchStarts(pattern: RegExp, text: string): number[] {
   const starts: number[] = [];
-  CARD_PROBE_ALL.lastIndex = 0;
-  for (let m = CARD_PROBE_ALL.exec(text); m !== null; m = CARD_PROBE_ALL.exec(text)) starts.push(m.index);
+  pattern.lastIndex = 0;
+  for (let m = pattern.exec(text); m !== null; m = pattern.exec(text)) starts.push(m.index);
   return starts;
 }
 
@@ -148,13 +148,6 @@ export function compileRedactor(extraKeys: ReadonlyArray<string | RegExp>): Reda
   // value (quadratic); allowing up to three more words cost 2x on a body of notes.
   const userWords = extraNames.map((w) => normalize(w).split('').map((c) => c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('[-_]*'));
   const sensitiveKey = new RegExp(`(?:${[...BODY_KEY_FRAGMENTS, ...userWords].join('|')})[^"=:\\s]*(?:["']?\\s*[:=]|\\s+[^"=:\\s]*["']\\s*:)`, 'gi');
-  /** Start indices of every key-shaped sensitive word in `text` (ascending). */
-  function keyShapedStarts(text: string): number[] {
-    const starts: number[] = [];
-    sensitiveKey.lastIndex = 0;
-    for (let m = sensitiveKey.exec(text); m !== null; m = sensitiveKey.exec(text)) starts.push(m.index);
-    return starts;
-  }
   /**
    * User RegExps can match any key, and `\u` escapes can spell a key the word scan cannot see
    * (`pass\u0077ord`): such bodies have every key checked.
@@ -169,9 +162,8 @@ export function compileRedactor(extraKeys: ReadonlyArray<string | RegExp>): Reda
 
   /** JSON text: null when nothing in it can need redaction. */
   function redactJsonIfNeeded(text: string): string | null {
-    const cardStarts = cardRunStarts(text);
-    const everyKey = checkEveryKey(text);
-    const keyStarts = everyKey ? null : keyShapedStarts(text);
+    const cardStarts = matchStarts(CARD_PROBE_ALL, text);
+    const keyStarts = checkEveryKey(text) ? null : matchStarts(sensitiveKey, text);
     if (keyStarts !== null && keyStarts.length === 0 && cardStarts.length === 0) return null;
     return redactJsonText(text, jsonRules, { keyStarts, cardStarts, nestedJson: text.includes('\\"') });
   }

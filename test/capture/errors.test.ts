@@ -1,12 +1,11 @@
 import test from 'ava';
 import http from 'node:http';
 import dc from 'node:diagnostics_channel';
-import v8 from 'node:v8';
-import vm from 'node:vm';
 import { auditLog, memorySink, HookError, type AuditEvent, type Sink } from '../../index.js';
 import { startApp, callApp } from '../helpers/apps.js';
 import { CLIENTS, callWith } from '../helpers/clients.js';
 import { startUpstream, type Running } from '../helpers/servers.js';
+import { gc } from '../helpers/gc.js';
 
 let upstream: Running;
 test.before(async () => {
@@ -99,8 +98,6 @@ test.serial('a response body the app never reads still yields an event, finalize
 });
 
 test.serial('fetch: an unread Response that is garbage collected (undici then cancels its body) yields an event with the error and the body flagged truncated', async (t) => {
-  v8.setFlagsFromString('--expose-gc');
-  const gc = vm.runInNewContext('gc') as () => void;
   const { events } = await oneCall(async () => {
     await fetch(`${upstream.url}/slow-body`, { method: 'POST' }); // dropped at once, never read
     await new Promise((r) => setTimeout(r, 100));

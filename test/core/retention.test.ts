@@ -4,14 +4,10 @@
  * kept a little longer is copied by every young-generation GC and promoted (docs/performance.md).
  */
 import test from 'ava';
-import v8 from 'node:v8';
-import vm from 'node:vm';
 import { setImmediate as tick } from 'node:timers/promises';
 import { IntrusiveList, type ListLinks } from '../../core/intrusive-list.js';
 import { BatchQueue } from '../../core/batch-queue.js';
-
-v8.setFlagsFromString('--expose-gc');
-const gc = vm.runInNewContext('gc') as () => void;
+import { gc } from '../helpers/gc.js';
 
 interface Item extends ListLinks<Item> {
   id: number;
