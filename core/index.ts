@@ -10,6 +10,7 @@ export { resolveCoreOptions, DEFAULT_METHODS } from './options.js';
 export { contextStorage, runSuppressed, SUPPRESSED, type InboundContext, type Identity, type ContextStore } from './context.js';
 export { BodyTap, CallRecord, type ClientKind } from './call-record.js';
 export { beginCall, finishCall, guardHook, registerPipeline, registry, reportHookFailure, MAX_CALLS_IN_FLIGHT } from './registry.js';
+export { attachRecord, finishAttached, recordOf } from './record-slot.js';
 export { AuditPipeline, type AuditBusEvents, type BuildWindow } from './pipeline.js';
 export { DEFAULT_REDACTION, REDACTED, redactCardNumbers } from './redact.js';
 export { isTextContentType } from './body-decoding.js';

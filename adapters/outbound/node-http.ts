@@ -8,32 +8,7 @@
  */
 import dc from 'node:diagnostics_channel';
 import http from 'node:http';
-import { BodyTap, beginCall, finishCall, guardHook, registry, reportHookFailure, type CallRecord } from '../../core/index.js';
-
-/**
- * Each request's record, on the request itself (null = seen and not audited, so later writes
- * skip the decision). Not a WeakMap: V8 rebuilds a WeakMap's table as entries come and go, the
- * same pattern that made the in-flight Set keep every call alive into old space (see
- * core/intrusive-list.ts); a property dies with its request and needs no table.
- */
-const kRecord = Symbol('http-audit-log.record');
-type TrackedRequest = http.ClientRequest & { [kRecord]?: CallRecord | null };
-const records = {
-  get: (req: http.ClientRequest): CallRecord | null | undefined => (req as TrackedRequest)[kRecord],
-  set: (req: http.ClientRequest, record: CallRecord | null): void => {
-    (req as TrackedRequest)[kRecord] = record;
-  },
-};
-
-/**
- * Ends the call and detaches its record from the request. The request may already be in old
- * space (a call that outlived two young-generation GCs); its pointer would keep the finished
- * record, bodies included, alive and promoted until the next full GC.
- */
-function finishTracked(req: http.ClientRequest, record: CallRecord): void {
-  records.set(req, null);
-  finishCall(record);
-}
+import { BodyTap, attachRecord, beginCall, finishAttached, guardHook, recordOf, registry, reportHookFailure, type CallRecord } from '../../core/index.js';
 
 function urlOf(req: http.ClientRequest): string {
   const host = req.getHeader('host');
@@ -41,10 +16,10 @@ function urlOf(req: http.ClientRequest): string {
 }
 
 function recordFor(req: http.ClientRequest): CallRecord | null {
-  let record = records.get(req);
+  let record = recordOf(req);
   if (record === undefined) {
     record = beginCall('http', req.method, urlOf(req));
-    records.set(req, record);
+    attachRecord(req, record);
   }
   return record;
 }
@@ -56,7 +31,7 @@ function tapRequestBody(req: http.ClientRequest, chunk: unknown, encoding: unkno
     record.requestBody?.push(chunk, typeof encoding === 'string' ? (encoding as BufferEncoding) : undefined);
     record.lastActivity = registry.coarseNow;
   } catch (err) {
-    reportHookFailure(err, records.get(req));
+    reportHookFailure(err, recordOf(req));
   }
 }
 
@@ -83,7 +58,7 @@ function onRequestStart(message: unknown): void {
     // The request itself: its headers are final once sent and are read when the event is built.
     if (record !== null) record.requestHeaders = req;
   } catch (err) {
-    reportHookFailure(err, records.get(req));
+    reportHookFailure(err, recordOf(req));
   }
 }
 
@@ -103,10 +78,10 @@ function observeResponseChunk(req: http.ClientRequest, chunk: unknown, encoding:
   let record: CallRecord | null | undefined;
   try {
     // Inside the guard: `req` may be any object a framework put on a server-side message.
-    record = records.get(req);
+    record = recordOf(req);
     if (record === undefined || record === null || record.done) return;
     if (chunk === null) {
-      finishTracked(req, record);
+      finishAttached(req, record);
       return;
     }
     record.responseBody?.push(chunk, encoding);
@@ -125,10 +100,10 @@ function auditedPush(this: ClientResponse, chunk: unknown, encoding?: BufferEnco
 function observeResponseDestroyed(req: http.ClientRequest, err: Error | null): void {
   let record: CallRecord | null | undefined;
   try {
-    record = records.get(req);
+    record = recordOf(req);
     if (record === undefined || record === null || record.done) return;
     record.error ??= err ?? new Error('response closed before its body was complete');
-    finishTracked(req, record);
+    finishAttached(req, record);
   } catch (hookErr) {
     reportHookFailure(hookErr, record);
   }
@@ -142,7 +117,7 @@ function auditedDestroy(this: ClientResponse, err: Error | null, cb: (err?: Erro
 
 function onResponseFinish(message: unknown): void {
   const { request, response } = message as { request: http.ClientRequest; response: http.IncomingMessage };
-  const record = records.get(request);
+  const record = recordOf(request);
   if (record === undefined || record === null) return;
   try {
     record.status = response.statusCode ?? null;
@@ -158,10 +133,10 @@ function onResponseFinish(message: unknown): void {
 
 function onRequestError(message: unknown): void {
   const { request, error } = message as { request: http.ClientRequest; error: unknown };
-  const record = records.get(request);
+  const record = recordOf(request);
   if (record === undefined || record === null) return;
   record.error = error;
-  finishTracked(request, record);
+  finishAttached(request, record);
 }
 
 // Every subscriber is guarded: nothing a hook does may throw into the app.

@@ -3,12 +3,12 @@
  *
  * `undici:request:create` decides (from the AsyncLocalStorage store at that moment — later
  * events can run in a reused keep-alive socket's context) whether the call is audited, and
- * keeps its record on the request object (see `records`). Bodies are observed as they stream
+ * keeps its record on the request object (core/record-slot.ts). Bodies are observed as they stream
  * past, never consumed: on undici ≥ 7.11 (Node 24.4+) through the bodyChunk channels, before
  * that by wrapping the Request prototype's `onBodySent`/`onData` once (feature-detected).
  */
 import dc from 'node:diagnostics_channel';
-import { BodyTap, beginCall, finishCall, guardHook, registry, reportHookFailure, type CallRecord } from '../../core/index.js';
+import { BodyTap, attachRecord, beginCall, finishAttached, guardHook, recordOf, registry, reportHookFailure, type CallRecord } from '../../core/index.js';
 
 interface UndiciRequestLike {
   method: string;
@@ -21,27 +21,12 @@ interface HeadersMessage { request: object; response: { statusCode: number; head
 interface ChunkMessage { request: object; chunk: Uint8Array | string }
 interface ErrorMessage { request: object; error: unknown }
 
-/**
- * Each request's record, on the request itself under a symbol; null on requests not audited,
- * so every request gets the same property and undici's code keeps seeing one object shape.
- * Not a WeakMap: V8 rebuilds its table as entries come and go, and a table left in old space
- * keeps the old entries' values alive through young-generation GCs (see core/intrusive-list.ts).
- */
-const kRecord = Symbol('http-audit-log.record');
-type TrackedRequest = { [kRecord]?: CallRecord | null };
-const records = {
-  get: (request: object): CallRecord | undefined => (request as TrackedRequest)[kRecord] ?? undefined,
-  set: (request: object, record: CallRecord | null): void => {
-    (request as TrackedRequest)[kRecord] = record;
-  },
-};
-
 function onCreate(message: unknown): void {
   let record: CallRecord | null = null;
   try {
     const { request } = message as CreateMessage;
     record = beginCall('fetch', request.method, `${String(request.origin)}${request.path}`);
-    records.set(request, record);
+    attachRecord(request, record);
     if (record === null) return;
     record.requestHeaders = request.headers;
     if (!useChunkChannels) patchPrototype(Object.getPrototypeOf(request) as RequestPrototype);
@@ -52,8 +37,8 @@ function onCreate(message: unknown): void {
 
 function onHeaders(message: unknown): void {
   const { request, response } = message as HeadersMessage;
-  const record = records.get(request);
-  if (record === undefined) return;
+  const record = recordOf(request);
+  if (record == null) return;
   record.status = response.statusCode;
   record.responseHeaders = response.headers;
   record.responseBody = new BodyTap(record.maxBodyBytes);
@@ -62,8 +47,8 @@ function onHeaders(message: unknown): void {
 
 /** One body chunk streaming past, in either direction: kept (by reference) up to the limit. */
 function tapChunk(request: object, chunk: unknown, direction: 'requestBody' | 'responseBody'): void {
-  const record = records.get(request);
-  if (record === undefined) return;
+  const record = recordOf(request);
+  if (record == null) return;
   try {
     record[direction]?.push(chunk);
     record.lastActivity = registry.coarseNow;
@@ -72,27 +57,18 @@ function tapChunk(request: object, chunk: unknown, direction: 'requestBody' | 'r
   }
 }
 
-/**
- * Ends the call and detaches its record from the request, which may already be in old space:
- * its pointer would keep the finished record, bodies included, alive until the next full GC.
- */
-function finishTracked(request: object, record: CallRecord): void {
-  records.set(request, null);
-  finishCall(record);
-}
-
 function onTrailers(message: unknown): void {
   const { request } = message as { request: object };
-  const record = records.get(request);
-  if (record !== undefined) finishTracked(request, record);
+  const record = recordOf(request);
+  if (record != null) finishAttached(request, record);
 }
 
 function onError(message: unknown): void {
   const { request, error } = message as ErrorMessage;
-  const record = records.get(request);
-  if (record === undefined) return;
+  const record = recordOf(request);
+  if (record == null) return;
   record.error = error;
-  finishTracked(request, record);
+  finishAttached(request, record);
 }
 
 const onBodyChunkSent = (m: unknown) => tapChunk((m as ChunkMessage).request, (m as ChunkMessage).chunk, 'requestBody');
