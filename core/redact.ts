@@ -160,10 +160,12 @@ export function compileRedactor(extraKeys: ReadonlyArray<string | RegExp>): Reda
     isCardNumber: (digits) => luhn(digits),
   };
 
-  /** JSON text: null when nothing in it can need redaction. */
-  function redactJsonIfNeeded(text: string): string | null {
+  /** Where key-shaped text starts in `text`; null when every key must be checked. */
+  const keyHints = (text: string): number[] | null => (checkEveryKey(text) ? null : matchStarts(sensitiveKey, text));
+
+  /** JSON text: null when nothing in it can need redaction. `keyStarts`: hints already found in this very text. */
+  function redactJsonIfNeeded(text: string, keyStarts: number[] | null = keyHints(text)): string | null {
     const cardStarts = matchStarts(CARD_PROBE_ALL, text);
-    const keyStarts = checkEveryKey(text) ? null : matchStarts(sensitiveKey, text);
     if (keyStarts !== null && keyStarts.length === 0 && cardStarts.length === 0) return null;
     return redactJsonText(text, jsonRules, { keyStarts, cardStarts, nestedJson: text.includes('\\"') });
   }
@@ -201,13 +203,13 @@ export function compileRedactor(extraKeys: ReadonlyArray<string | RegExp>): Reda
       const ct = contentType?.toLowerCase() ?? '';
       if (first === '{' || first === '[' || ct.includes('json')) return redactJsonIfNeeded(body) ?? body;
       // Forms and other text: names may be percent-encoded (`%70assword`), so any `%` means a look.
-      sensitiveKey.lastIndex = 0;
-      const keyShaped = checkEveryKey(body) || body.includes('%') || sensitiveKey.test(body);
-      if (!keyShaped) return redactCardNumbers(body);
+      const keyStarts = keyHints(body);
+      if (keyStarts !== null && keyStarts.length === 0 && !body.includes('%')) return redactCardNumbers(body);
       const form = redactUrlEncoded(body, bodyKey);
       if (ct.includes('x-www-form-urlencoded')) return redactCardNumbers(form);
       // Other text may hold either shape (`key=value` lines, a JSON fragment): both rules apply.
-      return redactCardNumbers(redactJsonIfNeeded(form) ?? form);
+      // The key hints found above still hold if the form pass changed nothing (the usual case).
+      return redactCardNumbers((form === body ? redactJsonIfNeeded(form, keyStarts) : redactJsonIfNeeded(form)) ?? form);
     },
   };
 }

@@ -55,6 +55,17 @@ test('form bodies are redacted by key', (t) => {
   t.is(r.body('user=ann&password=hunter2&pin=1234', 'application/x-www-form-urlencoded'), `user=ann&password=${encodeURIComponent(R)}&pin=${encodeURIComponent(R)}`);
 });
 
+test('other text holds either shape: key=value pairs and JSON fragments are both redacted', (t) => {
+  // A JSON fragment alone (the form pass changes nothing, so its key positions are reused) …
+  t.is(r.body('sent {"token":"abc","n":1} at 10:00', 'text/plain'), `sent {"token":"${R}","n":1} at 10:00`);
+  // … and after a pair was redacted (the positions moved, so the JSON pass looks again). A
+  // pair's value runs to the next `&`, as in a form.
+  const out = r.body('password=hunter2&log {"secret":"s3","n":1}', 'text/plain')!;
+  t.false(out.includes('hunter2'));
+  t.false(out.includes('s3'));
+  t.true(out.includes('"n":1'));
+});
+
 test('bodies without sensitive words are returned untouched (same string)', (t) => {
   const body = '{"sku":"A-1","qty":2}';
   t.is(r.body(body, 'application/json'), body);
