@@ -1,0 +1,44 @@
+/**
+ * CPU profiles of the capture benchmark's app (bench/capture/app.ts), one process per mode, at a
+ * fixed offered load: each app exits cleanly when done so `--cpu-prof` writes its profile, into
+ * `<dir>/<mode>/`. Compare two modes' self time per function and per request with any
+ * .cpuprofile reader (docs/performance.md: how the nextTick finding was made).
+ *
+ *   node --import=tsx bench/capture-profile.ts [--modes audit,floor] [--client fetch] [--rate 900]
+ *     [--requests 12000] [--dir /tmp/capture-profiles]
+ *
+ * Not part of `npm run bench`: an analysis tool. The apps import dist/ (run `npm run build`).
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { parseArgs } from 'node:util';
+import { loadAtRate } from './capture/load-at-rate.js';
+
+const { values } = parseArgs({ options: {
+  modes: { type: 'string', default: 'audit,floor' },
+  client: { type: 'string', default: 'fetch' },
+  rate: { type: 'string', default: '900' },
+  requests: { type: 'string', default: '12000' },
+  dir: { type: 'string', default: '/tmp/capture-profiles' },
+} });
+
+async function start(file: string, env: Record<string, string>, execArgv: string[]): Promise<{ child: ChildProcess; port: number }> {
+  const child = fork(new URL(file, import.meta.url), { env: { ...process.env, ...env }, execArgv: ['--import=tsx', ...execArgv], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const [message] = (await once(child, 'message')) as [{ port: number }];
+  return { child, port: message.port };
+}
+
+const upstream = await start('./capture/upstream.ts', {}, []);
+try {
+  for (const mode of values.modes.split(',').filter(Boolean)) {
+    const app = await start('./capture/app.ts', { MODE: mode, CLIENT: values.client, UPSTREAM: `http://127.0.0.1:${upstream.port}` },
+      ['--cpu-prof', `--cpu-prof-dir=${values.dir}/${mode}`, '--cpu-prof-interval=250']);
+    await loadAtRate(app.port, Number(values.requests), Number(values.rate));
+    // app.ts exits on disconnect: a clean exit, so the profile is written.
+    app.child.disconnect();
+    await once(app.child, 'exit');
+    console.log(`${mode}: ${values.requests} requests at ${values.rate}/s, profile in ${values.dir}/${mode}/`);
+  }
+} finally {
+  upstream.child.kill();
+}
