@@ -5,7 +5,7 @@
  * .cpuprofile reader (docs/performance.md: how the nextTick finding was made).
  *
  *   node --import=tsx bench/capture-profile.ts [--modes audit,floor] [--client fetch] [--rate 900]
- *     [--requests 12000] [--dir /tmp/capture-profiles]
+ *     [--requests 12000] [--dir /tmp/capture-profiles] [--node-flags '--trace-opt --trace-deopt']
  *
  * Not part of `npm run bench`: an analysis tool. The apps import dist/ (run `npm run build`).
  */
@@ -20,6 +20,8 @@ const { values } = parseArgs({ options: {
   rate: { type: 'string', default: '900' },
   requests: { type: 'string', default: '12000' },
   dir: { type: 'string', default: '/tmp/capture-profiles' },
+  // More flags for the apps, e.g. '--trace-deopt --trace-opt' (split on spaces).
+  'node-flags': { type: 'string', default: '' },
 } });
 
 async function start(file: string, env: Record<string, string>, execArgv: string[]): Promise<{ child: ChildProcess; port: number }> {
@@ -32,7 +34,7 @@ const upstream = await start('./capture/upstream.ts', {}, []);
 try {
   for (const mode of values.modes.split(',').filter(Boolean)) {
     const app = await start('./capture/app.ts', { MODE: mode, CLIENT: values.client, UPSTREAM: `http://127.0.0.1:${upstream.port}` },
-      ['--cpu-prof', `--cpu-prof-dir=${values.dir}/${mode}`, '--cpu-prof-interval=250']);
+      ['--cpu-prof', `--cpu-prof-dir=${values.dir}/${mode}`, '--cpu-prof-interval=250', ...values['node-flags'].split(' ').filter(Boolean)]);
     await loadAtRate(app.port, Number(values.requests), Number(values.rate));
     // app.ts exits on disconnect: a clean exit, so the profile is written.
     app.child.disconnect();
