@@ -5,7 +5,7 @@
  * .cpuprofile reader (docs/performance.md: how the nextTick finding was made).
  *
  *   node --import=tsx bench/capture-profile.ts [--modes audit,floor] [--client fetch] [--rate 900]
- *     [--requests 12000] [--dir /tmp/capture-profiles] [--node-flags '--trace-opt --trace-deopt']
+ *     [--requests 12000] [--dir /tmp/capture-profiles] [--node-flags='--trace-opt --trace-deopt']
  *
  * Not part of `npm run bench`: an analysis tool. The apps import dist/ (run `npm run build`).
  */
@@ -20,7 +20,7 @@ const { values } = parseArgs({ options: {
   rate: { type: 'string', default: '900' },
   requests: { type: 'string', default: '12000' },
   dir: { type: 'string', default: '/tmp/capture-profiles' },
-  // More flags for the apps, e.g. '--trace-deopt --trace-opt' (split on spaces).
+  // More flags for the apps, e.g. --node-flags='--trace-deopt --trace-opt' (split on spaces).
   'node-flags': { type: 'string', default: '' },
 } });
 
