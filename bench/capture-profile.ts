@@ -1,7 +1,8 @@
 /**
  * CPU profiles of the capture benchmark's app (bench/capture/app.ts), one process per mode, at a
  * fixed offered load: each app exits cleanly when done so `--cpu-prof` writes its profile, into
- * `<dir>/<mode>/`. Compare two modes' self time per function and per request with any
+ * `<dir>/<mode>/` (the largest file there is the app's main thread: tsx's loader thread writes
+ * one too on Node 20). Compare two modes' self time per function and per request with any
  * .cpuprofile reader (docs/performance.md: how the nextTick finding was made).
  *
  *   node --import=tsx bench/capture-profile.ts [--modes audit,floor] [--client fetch] [--rate 900]
