@@ -3,6 +3,9 @@
  * with fetch or node:http, and MODE none (baseline), otel (OpenTelemetry tracing) or audit
  * (http-audit-log). Reports its own CPU time, and the events or spans produced, between the
  * parent's 'start' and 'stop' messages. Own process.
+ *
+ * Analysis knobs (docs/performance.md): AUDIT_HANDLE_SIGNALS=0 runs the audit log without its
+ * SIGTERM/SIGINT listeners; SIGNAL_LISTENERS=1 adds two such listeners to any mode.
  */
 import http from 'node:http';
 import express from 'express';
@@ -61,12 +64,15 @@ function floorQueue(requestBody: string, responseBody: string, startedAt: number
   if (floorPending.length >= 64) floorDrain();
   else floorTimer ??= setTimeout(floorDrain, 20);
 }
+// SIGNAL_LISTENERS=1: no-op SIGTERM/SIGINT listeners, as the audit log's shutdown flush adds
+// (analysis of the Node 24 nextTick state, docs/performance.md).
+if (process.env.SIGNAL_LISTENERS === '1') for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => process.exit(0));
 let audit: { flush(): Promise<void> } | undefined;
 if (MODE === 'audit' || MODE === 'fixed') {
   const { auditLog } = (await import(PACKAGE)) as { auditLog: typeof AuditLogFn };
   // AUDIT_METHODS=none isolates the fixed cost (context per request, subscribed channels).
   const methods = MODE === 'fixed' || process.env.AUDIT_METHODS === 'none' ? [] : undefined;
-  const instance = auditLog({ sink: nullSink, recordOutsideRequests: false, methods, ...(process.env.LINGER ? { delivery: { lingerMs: Number(process.env.LINGER) } } : {}) });
+  const instance = auditLog({ sink: nullSink, recordOutsideRequests: false, methods, handleSignals: process.env.AUDIT_HANDLE_SIGNALS !== '0', ...(process.env.LINGER ? { delivery: { lingerMs: Number(process.env.LINGER) } } : {}) });
   instance.pipeline.bus.on('event', () => events++);
   app.use(instance);
   audit = instance;
