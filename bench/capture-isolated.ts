@@ -11,13 +11,11 @@
  *
  * Not part of `npm run bench`: an analysis tool (see docs/performance.md). Imports dist/.
  */
-import { fork } from 'node:child_process';
 import http from 'node:http';
-import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
 import type { InboundContext, contextStorage as ContextStorage } from '../core/index.js';
 import type { auditLog as AuditLogFn } from '../index.js';
 import { ORDER_BODY_1KIB } from './capture/payload.js';
+import { startCaptureProcess } from './capture/harness.js';
 
 // The compiled package, as users run it (paths in variables: dist/ may not exist at type-check time).
 const DIST_ROOT = '../dist/index.js';
@@ -26,8 +24,7 @@ const DIST_CORE = '../dist/core/index.js';
 const MODE = process.env.MODE ?? 'full';
 const CLIENT = process.env.CLIENT ?? 'http';
 const CALLS = Number(process.env.CALLS ?? 8000);
-const upstream = fork(fileURLToPath(new URL('./capture/upstream.ts', import.meta.url)), { execArgv: ['--import=tsx'] });
-const [{ port }] = (await once(upstream, 'message')) as [{ port: number }];
+const { child: upstream, port } = await startCaptureProcess('upstream', {});
 const url = `http://127.0.0.1:${port}/orders`;
 // The same 1 KiB JSON body as the Express benchmark: escaping and redaction pre-checks depend on it.
 const body = ORDER_BODY_1KIB;

@@ -10,10 +10,9 @@
  *
  * Not part of `npm run bench`: an analysis tool. The apps import dist/ (run `npm run build`).
  */
-import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
-import { loadAtRate } from './capture/load-at-rate.js';
+import { loadAtRate, startCaptureProcess } from './capture/harness.js';
 
 const { values } = parseArgs({ options: {
   modes: { type: 'string', default: 'audit,floor' },
@@ -25,16 +24,10 @@ const { values } = parseArgs({ options: {
   'node-flags': { type: 'string', default: '' },
 } });
 
-async function start(file: string, env: Record<string, string>, execArgv: string[]): Promise<{ child: ChildProcess; port: number }> {
-  const child = fork(new URL(file, import.meta.url), { env: { ...process.env, ...env }, execArgv: ['--import=tsx', ...execArgv], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const [message] = (await once(child, 'message')) as [{ port: number }];
-  return { child, port: message.port };
-}
-
-const upstream = await start('./capture/upstream.ts', {}, []);
+const upstream = await startCaptureProcess('upstream', {});
 try {
   for (const mode of values.modes.split(',').filter(Boolean)) {
-    const app = await start('./capture/app.ts', { MODE: mode, CLIENT: values.client, UPSTREAM: `http://127.0.0.1:${upstream.port}` },
+    const app = await startCaptureProcess('app', { MODE: mode, CLIENT: values.client, UPSTREAM: `http://127.0.0.1:${upstream.port}` },
       ['--cpu-prof', `--cpu-prof-dir=${values.dir}/${mode}`, '--cpu-prof-interval=250', ...values['node-flags'].split(' ').filter(Boolean)]);
     await loadAtRate(app.port, Number(values.requests), Number(values.rate));
     // app.ts exits on disconnect: a clean exit, so the profile is written.

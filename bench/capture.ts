@@ -25,13 +25,12 @@
  * JSON.stringify of an event of the same shape, in windows like the audit log's): a lower bound
  * of the CPU ratio on this machine, not an implementation (bench/capture/app.ts).
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
-import { fileURLToPath } from 'node:url';
 import { median, round } from './common.js';
-import { loadAtRate } from './capture/load-at-rate.js';
+import { loadAtRate, startCaptureProcess } from './capture/harness.js';
 
 const { values } = parseArgs({ options: {
   requests: { type: 'string', default: '8000' },
@@ -62,15 +61,6 @@ for (const m of ['none', 'otel', 'audit'] as const) if (!MODES.includes(m)) thro
 const THROUGHPUT_TARGET: Record<string, number> = { fetch: 0.95, http: 0.9 };
 /** http-audit-log's added CPU per call at most this fraction of OpenTelemetry's. */
 const ADDED_CPU_VS_OTEL_TARGET = 0.5;
-const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
-
-function start(file: string, env: Record<string, string>): Promise<{ child: ChildProcess; port: number }> {
-  const child = fork(here(file), { env: { ...process.env, ...env }, execArgv: ['--import=tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  return new Promise((resolve, reject) => {
-    child.once('message', (m: { port: number }) => resolve({ child, port: m.port }));
-    child.once('exit', (code) => reject(new Error(`${file} exited with ${code}`)));
-  });
-}
 
 function ask<T>(child: ChildProcess, cmd: string): Promise<T> {
   const reply = once(child, 'message').then(([m]) => m as T);
@@ -109,7 +99,7 @@ interface Measured { saturated: Record<Mode, Sample[]>; atRate: Record<Mode, num
 
 async function measureClient(client: string, upstream: string): Promise<Measured> {
   const apps = {} as Record<Mode, { child: ChildProcess; port: number }>;
-  for (const mode of MODES) apps[mode] = await start('./capture/app.ts', { MODE: mode, CLIENT: client, UPSTREAM: upstream });
+  for (const mode of MODES) apps[mode] = await startCaptureProcess('app', { MODE: mode, CLIENT: client, UPSTREAM: upstream });
   try {
     for (const mode of MODES) await load(apps[mode].port, Math.min(3000, REQUESTS)); // warm-up (JIT)
     const samples = Object.fromEntries(MODES.map((m) => [m, []])) as unknown as Record<Mode, Sample[]>;
@@ -191,7 +181,7 @@ function summarize(client: string, { saturated: samples, atRate, rate }: Measure
 }
 
 async function main() {
-  const upstream = await start('./capture/upstream.ts', {});
+  const upstream = await startCaptureProcess('upstream', {});
   const results: Record<string, ReturnType<typeof summarize>> = {};
   try {
     for (const client of CLIENTS) results[client] = summarize(client, await measureClient(client, `http://127.0.0.1:${upstream.port}`));

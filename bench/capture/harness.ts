@@ -1,5 +1,21 @@
-/** The capture benchmark's open-loop load generator, shared by bench/capture.ts and bench/capture-profile.ts. */
+/**
+ * The capture benchmark's harness, shared by bench/capture.ts and bench/capture-profile.ts:
+ * starting the upstream and app processes, and the open-loop load generator.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
+
+/**
+ * Starts bench/capture/<name>.ts in its own process (under tsx, with `execArgv` added) and
+ * resolves once it reports the port it listens on.
+ */
+export function startCaptureProcess(name: 'app' | 'upstream', env: Record<string, string>, execArgv: readonly string[] = []): Promise<{ child: ChildProcess; port: number }> {
+  const child = fork(new URL(`./${name}.ts`, import.meta.url), { env: { ...process.env, ...env }, execArgv: ['--import=tsx', ...execArgv], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  return new Promise((resolve, reject) => {
+    child.once('message', (m: { port: number }) => resolve({ child, port: m.port }));
+    child.once('exit', (code) => reject(new Error(`bench/capture/${name}.ts exited with ${code}`)));
+  });
+}
 
 /**
  * Open loop: requests start at a fixed rate whatever the app's speed, so every mode handles the
