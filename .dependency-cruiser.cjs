@@ -1,49 +1,84 @@
 /**
- * Dependency direction, enforced in `npm run lint`:
- *   core      imports none of the other folders (node built-ins and its own deps only)
- *   adapters  import only core's public entry (core/index.ts)
- *   sinks     import only core's public entry
- *   lambdas   import only core's event schema (core/schema.ts), nothing else of ours
- *   index.ts  (the composition root) and cli/ may import anything
+ * Dependency direction, enforced in `npm run lint`. One event's path is a straight line:
+ * adapters → core/capture → (the front door) → core/event → core/delivery → sinks.
+ *
+ *   core's top files   (errors, schema, options, shutdown, intrusive-list, types/) are shared by
+ *                      every part and import none of core's concern folders
+ *   core/capture/      where an event is born: imports only core's top; not event/ nor delivery/
+ *   core/event/        where it is built and redacted: imports only core's top
+ *   core/delivery/     where it is queued and written: imports only core's top
+ *   each concern folder is entered from outside through its index.ts only
+ *   adapters           import core/capture's entry and core's top entry (core/index.ts)
+ *   sinks              import only core's top entry
+ *   lambdas            import only core's event schema (core/schema.ts), nothing else of ours
+ *   index.ts and instance.ts (the composition root) and cli/ may import anything
+ * and no import circle at all, type-only imports included.
  */
+const CONCERNS = '(capture|event|delivery)';
 module.exports = {
   forbidden: [
     {
       name: 'core-is-self-contained',
       severity: 'error',
       from: { path: '^core/' },
-      to: { path: '^(adapters|sinks|lambdas|cli|bench|test|index\\.ts)' },
+      to: { path: '^(adapters|sinks|lambdas|cli|bench|test|index\\.ts|instance\\.ts)' },
     },
     {
-      name: 'adapters-and-sinks-use-core-public-entry',
+      name: 'core-top-imports-no-concern',
+      comment: "core's shared top files must not depend on any one concern.",
       severity: 'error',
-      from: { path: '^(adapters|sinks)/' },
-      to: { path: '^core/', pathNot: '^core/index\\.ts$' },
+      from: { path: '^core/[^/]+\\.ts$|^core/types/' },
+      to: { path: `^core/${CONCERNS}/` },
+    },
+    {
+      name: 'concerns-do-not-import-each-other',
+      comment: 'capture, event and delivery know nothing of one another; the front door wires them.',
+      severity: 'error',
+      from: { path: `^core/${CONCERNS}/` },
+      to: { path: `^core/${CONCERNS}/`, pathNot: '^core/$1/' },
+    },
+    {
+      name: 'concerns-are-entered-through-their-index',
+      severity: 'error',
+      from: { path: '^(?!core/)' },
+      to: { path: `^core/${CONCERNS}/`, pathNot: `^core/${CONCERNS}/index\\.ts$` },
+    },
+    {
+      name: 'adapters-use-capture-and-core-entries',
+      severity: 'error',
+      from: { path: '^adapters/' },
+      to: { path: '^core/', pathNot: '^core/(index|capture/index)\\.ts$' },
     },
     {
       name: 'adapters-do-not-import-sinks',
       severity: 'error',
       from: { path: '^adapters/' },
-      to: { path: '^(sinks|lambdas|cli|index\\.ts)' },
+      to: { path: '^(sinks|lambdas|cli|index\\.ts|instance\\.ts)' },
+    },
+    {
+      name: 'sinks-use-core-top-entry',
+      severity: 'error',
+      from: { path: '^sinks/' },
+      to: { path: '^core/', pathNot: '^core/index\\.ts$' },
     },
     {
       name: 'sinks-do-not-import-adapters',
       severity: 'error',
       from: { path: '^sinks/' },
-      to: { path: '^(adapters|lambdas|cli|index\\.ts)' },
+      to: { path: '^(adapters|lambdas|cli|index\\.ts|instance\\.ts)' },
     },
     {
       name: 'lambdas-import-only-the-schema',
       severity: 'error',
       from: { path: '^lambdas/' },
-      to: { path: '^(core|adapters|sinks|cli|index\\.ts)', pathNot: '^core/schema\\.ts$' },
+      to: { path: '^(core|adapters|sinks|cli|index\\.ts|instance\\.ts)', pathNot: '^core/schema\\.ts$' },
     },
     {
       name: 'no-circular',
+      comment: 'No import circle of any kind: type-only circles hide a tangle as surely as value ones.',
       severity: 'error',
       from: {},
-      // Type-only cycles vanish at runtime; value cycles are what break module loading.
-      to: { circular: true, viaOnly: { dependencyTypesNot: ['type-only'] } },
+      to: { circular: true },
     },
   ],
   options: {

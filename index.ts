@@ -2,25 +2,27 @@
  * http-audit-log: the front door.
  *
  *   const audit = auditLog({ sink: 'kinesis', kinesis: { streamName: 'audit' } });
- *   app.use(audit);            // Express 5 or Koa 3
- *   await audit.flush();       // deliver what has finished so far
- *   await audit.close();       // flush, then remove the hooks
+ *   app.use(audit);                 // Express 5 or Koa 3
+ *   audit.on('event', (e) => …);    // every event as it goes to the sink
+ *   await audit.flush();            // deliver what has finished so far
+ *   await audit.close();            // flush, then remove the hooks
  *
- * This file is the composition root: it alone wires core, the adapters and the sinks together.
+ * This file and instance.ts are the composition root: they alone wire capture, event building,
+ * delivery, the adapters and the sinks together.
  */
-import {
-  AuditPipeline, registerPipeline, registerShutdownFlush, resolveCoreOptions,
-  type CoreOptions, type DeliveryStats, type Sink,
-} from './core/index.js';
+import { registerConsumer } from './core/capture/index.js';
+import { registerShutdownFlush, resolveCoreOptions, type AuditLogEventName, type AuditLogListener, type CoreOptions, type DeliveryStats, type Sink } from './core/index.js';
 import { runExpressRequest } from './adapters/express.js';
 import { runKoaRequest } from './adapters/koa.js';
 import { installOutboundHooks } from './adapters/outbound/install.js';
+import { AuditInstance, rememberInstance } from './instance.js';
 import { selectSink, type SinkSelectionOptions } from './sinks/select.js';
 
 export * from './core/schema.js';
 export * from './core/errors.js';
-export type { Sink, SinkRecord, SinkLimits, SinkEntryFailure, SinkWriteResult, SinkWriteContext, DeliveryStats, CoreOptions, DeliveryOptions, IdentifyResult, WhenBufferFull, StatsMessage } from './core/index.js';
-export { DEFAULT_REDACTION, REDACTED, STATS_CHANNEL, SinkTimeoutError } from './core/index.js';
+export type * from './core/types/index.js';
+export { STATS_CHANNEL } from './core/delivery/index.js';
+export { DEFAULT_REDACTION, REDACTED } from './core/event/index.js';
 export { memorySink, type MemorySink } from './sinks/memory.js';
 export { stdoutSink } from './sinks/stdout.js';
 export type { SinkName, SinkSelectionOptions } from './sinks/select.js';
@@ -41,8 +43,14 @@ export interface AuditLogControls {
   close(): Promise<void>;
   /** Delivery counters: queued, sent, retried, dropped, failed. */
   stats(): DeliveryStats;
-  /** The instance's pipeline (for the framework-specific helpers in ./express and ./koa). */
-  readonly pipeline: AuditPipeline;
+  /**
+   * Subscribes to what this audit log publishes: `'event'`, each built, redacted event as it goes
+   * to the sink; `'stats'`, the counters after each change. A listener that throws is reported to
+   * `onError`; neither the app nor delivery sees it.
+   */
+  on<K extends AuditLogEventName>(name: K, listener: AuditLogListener<K>): AuditLog;
+  /** Removes a listener added with `on`. */
+  off<K extends AuditLogEventName>(name: K, listener: AuditLogListener<K>): AuditLog;
 }
 
 export type AuditLog = ExpressStyle & KoaStyle & AuditLogControls;
@@ -52,41 +60,51 @@ export function auditLog(options: AuditLogOptions = {}): AuditLog {
   // Synchronous: a missing stream name or peer package throws here. The sink module itself
   // (and its AWS SDK client) loads in the background.
   const sink: Sink = selectSink(options);
-  const pipeline = new AuditPipeline(resolved, sink);
-  const release = registerPipeline(pipeline, installOutboundHooks);
-  // SIGTERM/SIGINT flush; one handler per process however many instances (see core/shutdown.ts).
-  const releaseSignals = resolved.handleSignals
-    ? registerShutdownFlush({ flush: () => pipeline.flush(), graceMs: resolved.shutdownGraceMs })
-    : () => {};
-
-  // Events still buffered when the app's event loop empties are delivered before it exits
-  // (`queued` includes finished calls waiting in the build window, whose timer is unref'd).
-  const onBeforeExit = () => {
-    if (pipeline.stats().queued > 0) void pipeline.flush();
-  };
-  process.on('beforeExit', onBeforeExit);
+  const instance = new AuditInstance(resolved, sink);
+  const release = registerConsumer(instance, installOutboundHooks);
 
   // Express calls (req, res, next); Koa calls (ctx, next). Tell them apart by the arguments
   // actually passed, never by declared arity.
   function audit(a: any, b: any, c?: any): any {
-    if (typeof c === 'function') return runExpressRequest(pipeline, a, c);
-    return runKoaRequest(pipeline, a, b);
+    if (typeof c === 'function') return runExpressRequest(instance, a, c);
+    return runKoaRequest(instance, a, b);
   }
 
   let closing: Promise<void> | null = null;
   const controls: AuditLogControls = {
-    pipeline,
-    flush: () => pipeline.flush(),
-    stats: () => pipeline.stats(),
+    flush: () => instance.flush(),
+    stats: () => instance.stats(),
     close: () => (closing ??= (async () => {
       try {
-        await pipeline.close(sink);
+        await instance.close();
       } finally {
         process.off('beforeExit', onBeforeExit);
         releaseSignals();
         release();
       }
     })()),
+    on(name, listener) {
+      instance.bus.on(name, listener);
+      return self;
+    },
+    off(name, listener) {
+      instance.bus.off(name, listener);
+      return self;
+    },
   };
-  return Object.assign(audit, controls) as AuditLog;
+  const self = Object.assign(audit, controls) as AuditLog;
+  rememberInstance(self, instance);
+
+  // SIGTERM/SIGINT flush; one handler per process however many instances (see core/shutdown.ts).
+  // It calls this audit log's flush(), so an app that wraps flush() sees the call.
+  const releaseSignals = resolved.handleSignals
+    ? registerShutdownFlush({ flush: () => self.flush(), graceMs: resolved.shutdownGraceMs })
+    : () => {};
+  // Events still buffered when the app's event loop empties are delivered before it exits
+  // (`queued` includes finished calls waiting in the build window, whose timer is unref'd).
+  const onBeforeExit = () => {
+    if (instance.stats().queued > 0) void instance.flush();
+  };
+  process.on('beforeExit', onBeforeExit);
+  return self;
 }

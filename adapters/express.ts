@@ -3,7 +3,7 @@
  * `req.user ?? req.auth` (Passport, express-jwt / express-oauth2-jwt-bearer).
  */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { contextStorage, type AuditPipeline, type InboundContext } from '../core/index.js';
+import { contextStorage, type CallConsumer, type InboundContext } from '../core/capture/index.js';
 
 export function expressPrincipal(req: unknown): unknown {
   const r = req as { user?: unknown; auth?: unknown };
@@ -11,10 +11,10 @@ export function expressPrincipal(req: unknown): unknown {
 }
 
 /** Runs the rest of the Express chain inside the audit context of this request. */
-export function runExpressRequest(pipeline: AuditPipeline, req: Request, next: NextFunction): void {
-  if (pipeline.closed) return next();
+export function runExpressRequest(consumer: CallConsumer, req: Request, next: NextFunction): void {
+  if (consumer.closed) return next();
   const context: InboundContext = {
-    pipeline,
+    consumer,
     source: req,
     defaultPrincipal: expressPrincipal,
     requestIdHeader: req.headers['x-request-id'],
@@ -23,6 +23,6 @@ export function runExpressRequest(pipeline: AuditPipeline, req: Request, next: N
 }
 
 /** An Express-typed middleware for an existing audit log (same as `app.use(audit)`). */
-export function expressMiddleware(audit: { pipeline: AuditPipeline }): RequestHandler {
-  return (req: Request, _res: Response, next: NextFunction) => runExpressRequest(audit.pipeline, req, next);
+export function expressMiddleware(audit: (req: Request, res: Response, next: NextFunction) => void): RequestHandler {
+  return (req: Request, res: Response, next: NextFunction) => audit(req, res, next);
 }

@@ -3,17 +3,17 @@
  * `ctx.state.user` (koa-passport, koa-jwt).
  */
 import type { Context, Middleware, Next } from 'koa';
-import { contextStorage, type AuditPipeline, type InboundContext } from '../core/index.js';
+import { contextStorage, type CallConsumer, type InboundContext } from '../core/capture/index.js';
 
 export function koaPrincipal(ctx: unknown): unknown {
   return (ctx as { state?: { user?: unknown } }).state?.user;
 }
 
 /** Runs the downstream Koa middleware inside the audit context of this request. */
-export function runKoaRequest(pipeline: AuditPipeline, ctx: Context, next: Next): Promise<unknown> {
-  if (pipeline.closed) return next();
+export function runKoaRequest(consumer: CallConsumer, ctx: Context, next: Next): Promise<unknown> {
+  if (consumer.closed) return next();
   const context: InboundContext = {
-    pipeline,
+    consumer,
     source: ctx,
     defaultPrincipal: koaPrincipal,
     requestIdHeader: ctx.req.headers['x-request-id'],
@@ -22,6 +22,6 @@ export function runKoaRequest(pipeline: AuditPipeline, ctx: Context, next: Next)
 }
 
 /** A Koa-typed middleware for an existing audit log (same as `app.use(audit)`). */
-export function koaMiddleware(audit: { pipeline: AuditPipeline }): Middleware {
-  return (ctx: Context, next: Next) => runKoaRequest(audit.pipeline, ctx, next);
+export function koaMiddleware(audit: (ctx: Context, next: Next) => Promise<unknown>): Middleware {
+  return (ctx: Context, next: Next) => audit(ctx, next);
 }

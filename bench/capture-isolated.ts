@@ -12,14 +12,12 @@
  * Not part of `npm run bench`: an analysis tool (see docs/performance.md). Imports dist/.
  */
 import http from 'node:http';
-import type { InboundContext, contextStorage as ContextStorage } from '../core/index.js';
 import type { auditLog as AuditLogFn } from '../index.js';
 import { ORDER_BODY_1KIB } from './capture/payload.js';
 import { startCaptureProcess } from './capture/harness.js';
 
 // The compiled package, as users run it (paths in variables: dist/ may not exist at type-check time).
 const DIST_ROOT = '../dist/index.js';
-const DIST_CORE = '../dist/core/index.js';
 
 const MODE = process.env.MODE ?? 'full';
 const CLIENT = process.env.CLIENT ?? 'http';
@@ -49,10 +47,9 @@ let inContext = (fn: () => Promise<void>) => fn();
 let flushAudit = async (): Promise<void> => {};
 if (MODE !== 'none') {
   const { auditLog } = (await import(DIST_ROOT)) as { auditLog: typeof AuditLogFn };
-  const { contextStorage } = (await import(DIST_CORE)) as { contextStorage: typeof ContextStorage };
-  const audit = auditLog({ sink: { name: 'null', write() {} }, recordOutsideRequests: false, handleSignals: false, methods: MODE === 'als' ? [] : undefined });
-  const context: InboundContext = { pipeline: audit.pipeline, source: {}, defaultPrincipal: () => ({ accountId: 'a', id: 'u' }), requestIdHeader: undefined };
-  inContext = (fn) => contextStorage.run({ ...context }, fn);
+  const audit = auditLog({ sink: { name: 'null', write() {} }, recordOutsideRequests: false, handleSignals: false, methods: MODE === 'als' ? [] : undefined, identify: () => ({ accountId: 'a', userId: 'u' }) });
+  // The middleware opens the context, as for an inbound Express request (no server here).
+  inContext = (fn) => new Promise<void>((resolve, reject) => audit({ headers: {} }, {}, () => void fn().then(resolve, reject)));
   flushAudit = () => audit.flush();
 }
 

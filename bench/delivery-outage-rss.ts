@@ -12,7 +12,8 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { AuditPipeline, resolveCoreOptions } from '../core/index.js';
+import { resolveCoreOptions } from '../core/index.js';
+import { AuditInstance } from '../instance.js';
 import { kinesisSink } from '../sinks/kinesis.js';
 import { kinesisClientFor, startKinesalite } from '../test/helpers/kinesalite.js';
 
@@ -38,7 +39,7 @@ async function refusedEndpoint(): Promise<string> {
 async function child(mode: 'up' | 'down', upEndpoint: string) {
   const endpoint = mode === 'up' ? upEndpoint : await refusedEndpoint();
   const sink = kinesisSink({ streamName: 'rss', client: kinesisClientFor(endpoint) });
-  const pipeline = new AuditPipeline(resolveCoreOptions({ onError: () => {} }), sink);
+  const pipeline = new AuditInstance(resolveCoreOptions({ onError: () => {} }), sink);
   const samples: number[] = [];
   const heap: number[] = [];
   const start = Date.now();

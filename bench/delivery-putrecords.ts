@@ -4,7 +4,8 @@
  *
  *   node --import=tsx bench/delivery-putrecords.ts [--events 10000]
  */
-import { AuditPipeline, resolveCoreOptions } from '../core/index.js';
+import { resolveCoreOptions } from '../core/index.js';
+import { AuditInstance } from '../instance.js';
 import { kinesisSink } from '../sinks/kinesis.js';
 import { kinesisClientFor, startKinesalite } from '../test/helpers/kinesalite.js';
 import { meterPutRecords } from '../test/sinks/_support.js';
@@ -19,10 +20,10 @@ async function run(aggregate: boolean) {
   const client = kinesisClientFor(kinesis.endpoint);
   const calls = meterPutRecords(client);
   const sink = kinesisSink({ streamName: stream, client, aggregate });
-  const pipeline = new AuditPipeline(resolveCoreOptions({ onError: (e) => console.error(e), delivery: { maxBufferEvents: total } }), sink);
+  const pipeline = new AuditInstance(resolveCoreOptions({ onError: (e) => console.error(e), delivery: { maxBufferEvents: total } }), sink);
   const t0 = performance.now();
   for (let i = 0; i < total; i++) pipeline.bus.emit('event', benchEvent(i));
-  await pipeline.close(sink);
+  await pipeline.close();
   const ms = performance.now() - t0;
   const stats = pipeline.stats();
   if (stats.sent !== total) throw new Error(`lost events: ${JSON.stringify(stats)}`);

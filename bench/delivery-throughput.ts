@@ -6,7 +6,7 @@
  * ~1 KB JSON bodies full of secrets, and the same call without bodies. Two feeds: steady, in
  * groups of 64 (the headline), and bursts of 5,000.
  *
- * The feeds. Steady (the headline): events arrive in groups of 64, the most the pipeline's build
+ * The feeds. Steady (the headline): events arrive in groups of 64, the most the instance's build
  * window hands over at once, with a turn of the event loop between groups, so batches are sent
  * as they fill, as in an app. Burst: 5,000 events at once, then a flush; the queue then holds
  * 5,000 serialized events, most of which survive a scavenge and are promoted, and GC roughly
@@ -15,8 +15,9 @@
  *   taskset -c 0 node --import=tsx bench/delivery-throughput.ts [--events 50000]
  */
 import { performance } from 'node:perf_hooks';
-import { AuditPipeline, resolveCoreOptions, type AuditEvent } from '../core/index.js';
-import { compileRedactor } from '../core/redact.js';
+import { resolveCoreOptions, type AuditEvent } from '../core/index.js';
+import { AuditInstance } from '../instance.js';
+import { compileRedactor } from '../core/event/redaction/index.js';
 import { benchEvent, bodylessBenchEvent, flag, nullSink, printResult } from './delivery-common.js';
 
 const total = flag('events', 50_000);
@@ -45,7 +46,7 @@ async function delivery(redact = true, feed: Feed = 'steady'): Promise<{ perSeco
     batches++;
     return write(records);
   };
-  const pipeline = new AuditPipeline(resolveCoreOptions({ onError: () => {} }), sink);
+  const pipeline = new AuditInstance(resolveCoreOptions({ onError: () => {} }), sink);
   const redactor = compileRedactor([]);
   const step = feed === 'steady' ? GROUP : BURST;
   const t0 = performance.now();

@@ -3,40 +3,12 @@
  * fields, how an event is validated, and which partition (`account_id`, `dt`) it belongs to.
  *
  * The capture side, the file sink, the Lambdas, the Athena DDL test and the CLI all read it
- * from here. This module imports nothing so that a Lambda bundle stays small.
+ * from here. It imports only the errors and the event's type, so that a Lambda bundle stays small.
  */
 import { InvalidAuditEventError, InvalidPartitionError } from './errors.js';
+import { SCHEMA_VERSION, type AuditEvent } from './types/audit-event.js';
 
-export const SCHEMA_VERSION = 1 as const;
-
-/** One recorded outbound HTTP call. Field names are the Athena column names. */
-export interface AuditEvent {
-  /** Unique id (UUIDv7: sortable by time). */
-  id: string;
-  /** Request start, ISO-8601 UTC with milliseconds: `2026-11-25T16:21:51.123Z`. */
-  time: string;
-  account_id: string | null;
-  user_id: string | null;
-  /** The id of the inbound request during which the call was made; null outside one. */
-  request_id: string | null;
-  method: string;
-  /** The URL called, with secrets redacted. */
-  url: string;
-  /** HTTP status, or null when no response arrived. */
-  status: number | null;
-  /** From request start to the end of the response body (or the error), in milliseconds. */
-  duration_ms: number;
-  request_headers: Record<string, string>;
-  request_body: string | null;
-  request_body_truncated: boolean;
-  response_headers: Record<string, string>;
-  response_body: string | null;
-  response_body_truncated: boolean;
-  /** What went wrong (network error, timeout, abort, incomplete body), or null. */
-  error: string | null;
-  client: 'fetch' | 'http';
-  schema_version: typeof SCHEMA_VERSION;
-}
+export { SCHEMA_VERSION, type AuditEvent };
 
 export type AuditEventField = keyof AuditEvent;
 

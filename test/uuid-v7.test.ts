@@ -1,5 +1,5 @@
 import test from 'ava';
-import { uuidv7 } from '../core/uuid-v7.js';
+import { uuidv7 } from '../core/event/uuid-v7.js';
 
 test('uuidv7: RFC 9562 layout, time prefix, unique, sortable by time', (t) => {
   const ms = Date.UTC(2026, 10, 25, 16, 0, 0, 123);

@@ -8,7 +8,7 @@
  */
 import dc from 'node:diagnostics_channel';
 import http from 'node:http';
-import { BodyTap, attachRecord, beginCall, finishAttached, guardHook, recordOf, registry, reportHookFailure, type CallRecord } from '../../core/index.js';
+import { BodyTap, attachRecord, beginCall, finishAttached, guardHook, recordOf, reportHookFailure, touch, type CallRecord } from '../../core/capture/index.js';
 
 function urlOf(req: http.ClientRequest): string {
   const host = req.getHeader('host');
@@ -29,7 +29,7 @@ function tapRequestBody(req: http.ClientRequest, chunk: unknown, encoding: unkno
     const record = recordFor(req);
     if (record === null) return;
     record.requestBody?.push(chunk, typeof encoding === 'string' ? (encoding as BufferEncoding) : undefined);
-    record.lastActivity = registry.coarseNow;
+    touch(record);
   } catch (err) {
     reportHookFailure(err, recordOf(req));
   }
@@ -85,7 +85,7 @@ function observeResponseChunk(req: http.ClientRequest, chunk: unknown, encoding:
       return;
     }
     record.responseBody?.push(chunk, encoding);
-    record.lastActivity = registry.coarseNow;
+    touch(record);
   } catch (err) {
     reportHookFailure(err, record);
   }
@@ -124,7 +124,7 @@ function onResponseFinish(message: unknown): void {
     // rawHeaders, not headers: clients edit the parsed object (axios deletes content-encoding
     // once it decompresses); the raw list is left alone and costs nothing to keep.
     record.responseHeaders = response.rawHeaders;
-    record.lastActivity = registry.coarseNow;
+    touch(record);
     record.responseBody = new BodyTap(record.maxBodyBytes);
   } catch (err) {
     reportHookFailure(err, record);

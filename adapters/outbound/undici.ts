@@ -3,12 +3,12 @@
  *
  * `undici:request:create` decides (from the AsyncLocalStorage store at that moment — later
  * events can run in a reused keep-alive socket's context) whether the call is audited, and
- * keeps its record on the request object (core/record-slot.ts). Bodies are observed as they stream
+ * keeps its record on the request object (core/capture/record-slot.ts). Bodies are observed as they stream
  * past, never consumed: on undici ≥ 7.11 (Node 24.4+) through the bodyChunk channels, before
  * that by wrapping the Request prototype's `onBodySent`/`onData` once (feature-detected).
  */
 import dc from 'node:diagnostics_channel';
-import { BodyTap, attachRecord, beginCall, finishAttached, guardHook, recordOf, registry, reportHookFailure, type CallRecord } from '../../core/index.js';
+import { BodyTap, attachRecord, beginCall, finishAttached, guardHook, recordOf, reportHookFailure, touch, type CallRecord } from '../../core/capture/index.js';
 
 interface UndiciRequestLike {
   method: string;
@@ -42,7 +42,7 @@ function onHeaders(message: unknown): void {
   record.status = response.statusCode;
   record.responseHeaders = response.headers;
   record.responseBody = new BodyTap(record.maxBodyBytes);
-  record.lastActivity = registry.coarseNow;
+  touch(record);
 }
 
 /** One body chunk streaming past, in either direction: kept (by reference) up to the limit. */
@@ -51,7 +51,7 @@ function tapChunk(request: object, chunk: unknown, direction: 'requestBody' | 'r
   if (record == null) return;
   try {
     record[direction]?.push(chunk);
-    record.lastActivity = registry.coarseNow;
+    touch(record);
   } catch (err) {
     reportHookFailure(err, record);
   }

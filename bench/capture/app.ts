@@ -73,7 +73,7 @@ if (MODE === 'audit' || MODE === 'fixed') {
   // AUDIT_METHODS=none isolates the fixed cost (context per request, subscribed channels).
   const methods = MODE === 'fixed' || process.env.AUDIT_METHODS === 'none' ? [] : undefined;
   const instance = auditLog({ sink: nullSink, recordOutsideRequests: false, methods, handleSignals: process.env.AUDIT_HANDLE_SIGNALS !== '0', ...(process.env.LINGER ? { delivery: { lingerMs: Number(process.env.LINGER) } } : {}) });
-  instance.pipeline.bus.on('event', () => events++);
+  instance.on('event', () => events++);
   app.use(instance);
   audit = instance;
 }

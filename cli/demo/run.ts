@@ -11,7 +11,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runSuppressed } from '../../core/index.js';
+import { runSuppressed } from '../../core/capture/index.js';
 import { errorPrefixFor } from '../../lambdas/configuration.js';
 import { createHandler as createKinesisToS3 } from '../../lambdas/kinesis-to-s3/index.js';
 import { decodeAccountId } from '../../core/schema.js';

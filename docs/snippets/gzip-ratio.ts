@@ -8,7 +8,7 @@
 import { gzipSync } from 'node:zlib';
 import { pathToFileURL } from 'node:url';
 import { benchEvent } from '../../bench/delivery-common.js';
-import { compileRedactor } from '../../core/redact.js';
+import { compileRedactor } from '../../core/event/redaction/index.js';
 import type { AuditEvent } from '../../core/schema.js';
 
 export function measureGzip(events = 10_000, batchSize = 1_000) {

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { normalizeHeaders } from '../../core/headers.js';
+import { normalizeHeaders } from '../../core/event/headers.js';
 
 test('every raw header shape becomes one lower-case map; repeats are joined', (t) => {
   const expected = { 'content-type': 'application/json', 'set-cookie': 'a=1, b=2' };

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { compileRedactor } from '../../core/redact.js';
+import { compileRedactor } from '../../core/event/redaction/index.js';
 
 const r = compileRedactor([]);
 const R = '[REDACTED]';

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { compileRedactor } from '../../core/redact.js';
+import { compileRedactor } from '../../core/event/redaction/index.js';
 import { auditLog, memorySink } from '../../index.js';
 import { startApp, callApp } from '../helpers/apps.js';
 import { callWith } from '../helpers/clients.js';
@@ -128,7 +128,7 @@ test.serial('end to end: nothing secret leaves the process, and the redact hook 
 });
 
 test('every default body-key name contains one of the pre-filter fragments', async (t) => {
-  const { BODY_KEY_FRAGMENTS, DEFAULT_REDACTION } = await import('../../core/redact.js');
+  const { BODY_KEY_FRAGMENTS, DEFAULT_REDACTION } = await import('../../core/event/redaction/index.js');
   for (const name of [...DEFAULT_REDACTION.bodyKeys.exact, ...DEFAULT_REDACTION.bodyKeys.containing]) {
     t.true(BODY_KEY_FRAGMENTS.some((f) => name.replace(/[-_]/g, '').includes(f)), name);
   }

@@ -4,7 +4,10 @@
  */
 import test from 'ava';
 import { setImmediate as tick, setTimeout as sleep } from 'node:timers/promises';
-import { AuditPipeline, BodyTap, CallRecord, resolveCoreOptions, type BuildWindow, type InboundContext, type Sink } from '../../core/index.js';
+import { BodyTap, CallRecord, type InboundContext } from '../../core/capture/index.js';
+import type { BuildWindow } from '../../core/event/index.js';
+import { resolveCoreOptions, type Sink } from '../../core/index.js';
+import { AuditInstance } from '../../instance.js';
 
 /**
  * Tests that look at a call still waiting use a 1 s window: a turn of the event loop on a loaded
@@ -12,16 +15,16 @@ import { AuditPipeline, BodyTap, CallRecord, resolveCoreOptions, type BuildWindo
  */
 const WIDE_WINDOW: BuildWindow = { ms: 1_000, batch: 64 };
 
-function pipelineWithCounter(window?: BuildWindow): { pipeline: AuditPipeline; built: () => number; sink: Sink & { records: number } } {
+function pipelineWithCounter(window?: BuildWindow): { pipeline: AuditInstance; built: () => number; sink: Sink & { records: number } } {
   const sink = { name: 'count', records: 0, write(records: readonly unknown[]) { sink.records += records.length; } };
-  const pipeline = new AuditPipeline(resolveCoreOptions({ onError: () => {}, delivery: { lingerMs: 0 } }), sink, window);
+  const pipeline = new AuditInstance(resolveCoreOptions({ onError: () => {}, delivery: { lingerMs: 0 } }), sink, window);
   let events = 0;
   pipeline.bus.on('event', () => events++);
   return { pipeline, built: () => events, sink };
 }
 
-function finishedCall(pipeline: AuditPipeline): CallRecord {
-  const context: InboundContext = { pipeline, source: {}, defaultPrincipal: () => ({ accountId: 'acct-1', id: 'u-1' }), requestIdHeader: 'r-1' };
+function finishedCall(pipeline: AuditInstance): CallRecord {
+  const context: InboundContext = { consumer: pipeline, source: {}, defaultPrincipal: () => ({ accountId: 'acct-1', id: 'u-1' }), requestIdHeader: 'r-1' };
   const now = performance.now();
   const record = new CallRecord('http', context, [pipeline], 'POST', 'http://127.0.0.1:1/orders', Date.now(), now, 1024);
   record.requestHeaders = { 'content-type': 'application/json' };

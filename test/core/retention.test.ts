@@ -6,7 +6,7 @@
 import test from 'ava';
 import { setImmediate as tick } from 'node:timers/promises';
 import { IntrusiveList, type ListLinks } from '../../core/intrusive-list.js';
-import { BatchQueue } from '../../core/batch-queue.js';
+import { BatchQueue } from '../../core/delivery/batch-queue.js';
 import { gc } from '../helpers/gc.js';
 
 interface Item extends ListLinks<Item> {

@@ -19,6 +19,14 @@ test('subpath exports resolve to the compiled package with the documented names'
   t.is(typeof schema.validateAuditEvent, 'function');
 });
 
+test('internals are not exported: ./core is gone (docs/migration.md), and so are deep paths into dist', async (t) => {
+  for (const path of ['http-audit-log/core', 'http-audit-log/dist/core/capture/index.js', 'http-audit-log/instance']) {
+    // The loader's error crosses a realm under ava's worker, so check its code, not its class.
+    const err = await import(path).then(() => null, (e: unknown) => e as { code?: string });
+    t.is(err?.code, 'ERR_PACKAGE_PATH_NOT_EXPORTED', path);
+  }
+});
+
 test('npm pack ships dist with type declarations, the SQL and the docs, and no sources or tests', (t) => {
   const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { encoding: 'utf8' });
   const files = (JSON.parse(out) as Array<{ files: Array<{ path: string }> }>)[0]!.files.map((f) => f.path);

@@ -40,7 +40,7 @@ export const identifyByHeader = (req: { headers: Record<string, string | undefin
 /** Ids of every event the instance emitted on its bus (i.e. handed to the dispatcher). */
 export function collectIds(audit: AuditLog): string[] {
   const ids: string[] = [];
-  audit.pipeline.bus.on('event', (e: AuditEvent) => ids.push(e.id));
+  audit.on('event', (e: AuditEvent) => ids.push(e.id));
   return ids;
 }
 

@@ -10,8 +10,9 @@ import { performance } from 'node:perf_hooks';
 import { auditLog, memorySink, STATS_CHANNEL, type AuditEvent, type Sink, type SinkRecord, type StatsMessage } from '../../index.js';
 import { startUpstream, type Running } from '../helpers/servers.js';
 import { auditEventFactory } from '../helpers/factories.js';
-import { retryDelayMs } from '../../core/backoff.js';
+import { retryDelayMs } from '../../core/delivery/backoff.js';
 import { identifyByHeader, startApp } from './_support.js';
+import { publishEvent } from '../helpers/bus.js';
 
 let upstream: Running;
 test.before(async () => {
@@ -118,7 +119,7 @@ test.serial('a slow sink that recovers: a call that times out is retried and the
   };
   const audit = auditLog({ sink: slowOnce, handleSignals: false, onError: () => {}, delivery: { lingerMs: 0, writeTimeoutMs: 200, retryBaseDelayMs: 1, retryMaxDelayMs: 5 } });
   const events = Array.from({ length: 5 }, () => auditEventFactory());
-  for (const e of events) audit.pipeline.bus.emit('event', e);
+  for (const e of events) publishEvent(audit, e);
   await audit.flush();
   await sleep(700);
   await audit.close();
@@ -142,7 +143,7 @@ test.serial('buffer bound: drop-newest (default) and drop-oldest are counted, re
     for (let i = 0; i < 100; i++) {
       const e = auditEventFactory();
       ids.push(e.id);
-      audit.pipeline.bus.emit('event', e);
+      publishEvent(audit, e);
       t.true(audit.stats().queued <= 20);
     }
     release();
@@ -164,7 +165,7 @@ test.serial(`stats are published on the "${STATS_CHANNEL}" diagnostics channel, 
   try {
     const started = Date.now();
     for (let round = 0; round < 10; round++) {
-      for (let i = 0; i < 100; i++) audit.pipeline.bus.emit('event', auditEventFactory());
+      for (let i = 0; i < 100; i++) publishEvent(audit, auditEventFactory());
       await sleep(30);
     }
     await audit.flush();
@@ -195,7 +196,7 @@ test.serial('a failing sink is retried exactly up to the attempt budget, then th
     sink: failing, handleSignals: false, onError: () => {},
     delivery: { lingerMs: 0, maxAttempts: 7, retryBaseDelayMs: 4, retryMaxDelayMs: 20 },
   });
-  audit.pipeline.bus.emit('event', auditEventFactory());
+  publishEvent(audit, auditEventFactory());
   await audit.close();
   t.is(attempts, 7, 'maxAttempts attempts in all');
   t.deepEqual(audit.stats(), { queued: 0, sent: 0, retried: 6, dropped: 0, failed: 1 });
@@ -208,13 +209,14 @@ test('a retry waiting when the event loop empties keeps the process alive until 
   const script = `
     import { auditLog } from './index.ts';
     import { auditEventFactory } from './test/helpers/factories.ts';
+    import { publishEvent } from './test/helpers/bus.ts';
     let calls = 0;
     const sink = { name: 'flaky', write(records) {
       if (++calls === 1) throw new Error('first call fails');
       console.log('delivered ' + records.length + ' on call ' + calls);
     } };
     const audit = auditLog({ sink, handleSignals: false, onError: () => {}, delivery: { lingerMs: 0, retryBaseDelayMs: 400, retryMaxDelayMs: 400 } });
-    audit.pipeline.bus.emit('event', auditEventFactory());
+    publishEvent(audit, auditEventFactory());
     // The first call fails while this timer keeps the process up; then nothing but the (unref'd)
     // retry timer is left: once beforeExit asks for a flush, that timer must keep the process alive.
     setTimeout(() => {}, 100);`;
@@ -237,14 +239,14 @@ test('batches respect maxBatchEvents and the sink limits; at most maxInFlight ca
     },
   };
   const audit = auditLog({ sink: slow, handleSignals: false, delivery: { lingerMs: 30, maxBatchEvents: 25, maxInFlight: 2 } });
-  for (let i = 0; i < 500; i++) audit.pipeline.bus.emit('event', auditEventFactory());
+  for (let i = 0; i < 500; i++) publishEvent(audit, auditEventFactory());
   await audit.flush();
   t.is(maxSeen, 2);
   t.true(sizes.every((n) => n <= 25));
   t.is(sizes.reduce((a, b) => a + b, 0), 500);
   // A lone event waits about lingerMs, not for a full batch.
   const t0 = performance.now();
-  audit.pipeline.bus.emit('event', auditEventFactory());
+  publishEvent(audit, auditEventFactory());
   while (audit.stats().sent < 501) await sleep(2);
   const waited = performance.now() - t0;
   // Timers guarantee the lower bound; the upper one depends on machine load, so it is only logged.

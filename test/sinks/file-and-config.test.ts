@@ -18,6 +18,7 @@ import {
 import { fileSink } from '../../sinks/file.js';
 import { selectSink } from '../../sinks/select.js';
 import { auditEventFactory } from '../helpers/factories.js';
+import { publishEvent } from '../helpers/bus.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -64,7 +65,7 @@ test('file sink: NDJSON files in partitionPath folders, named <pid>-<startTime>-
   for (let i = 0; i < 400; i++) {
     const e = auditEventFactory({ account_id: accounts[i % accounts.length]!, time: times[i % 2]! });
     sent.push(e);
-    audit.pipeline.bus.emit('event', e);
+    publishEvent(audit, e);
   }
   await audit.close();
   const tree = await readTree(dir);
@@ -83,7 +84,7 @@ test('file sink: NDJSON files in partitionPath folders, named <pid>-<startTime>-
 test('file sink: rotates a partition to the next file once it reaches maxFileBytes', async (t) => {
   const dir = await tempDir(t);
   const audit = auditLog({ sink: fileSink({ dir, maxFileBytes: 20_000 }), handleSignals: false, delivery: { maxBatchEvents: 10, lingerMs: 1 } });
-  for (let i = 0; i < 200; i++) audit.pipeline.bus.emit('event', auditEventFactory({ account_id: 'acme', time: times[0]! }));
+  for (let i = 0; i < 200; i++) publishEvent(audit, auditEventFactory({ account_id: 'acme', time: times[0]! }));
   await audit.close();
   const tree = await readTree(dir);
   t.true(tree.size >= 5);
@@ -97,7 +98,7 @@ test('file sink: rotates a partition to the next file once it reaches maxFileByt
 test.serial('AUDIT_LOG_SINK=file with AUDIT_LOG_FILE_DIR switches sinks with no code change', async (t) => {
   const dir = await tempDir(t);
   const audit = await withEnv({ AUDIT_LOG_SINK: 'file', AUDIT_LOG_FILE_DIR: dir }, () => auditLog({ handleSignals: false }));
-  audit.pipeline.bus.emit('event', auditEventFactory());
+  publishEvent(audit, auditEventFactory());
   await audit.close();
   t.is([...(await readTree(dir)).values()].flat().length, 1);
 });
@@ -107,7 +108,7 @@ test.serial('options win over the environment', async (t) => {
   const fromOptions = await tempDir(t);
   const audit = await withEnv({ AUDIT_LOG_SINK: 'stdout', AUDIT_LOG_FILE_DIR: fromEnv },
     () => auditLog({ sink: 'file', file: { dir: fromOptions }, handleSignals: false }));
-  audit.pipeline.bus.emit('event', auditEventFactory());
+  publishEvent(audit, auditEventFactory());
   await audit.close();
   t.is((await readTree(fromEnv)).size, 0);
   t.is([...(await readTree(fromOptions)).values()].flat().length, 1);
@@ -150,7 +151,7 @@ test('stdout sink: one JSON line per event', async (t) => {
   let text = '';
   out.on('data', (c: Buffer) => (text += c.toString()));
   const audit = auditLog({ sink: stdoutSink({ stream: out }), handleSignals: false });
-  for (let i = 0; i < 3; i++) audit.pipeline.bus.emit('event', auditEventFactory());
+  for (let i = 0; i < 3; i++) publishEvent(audit, auditEventFactory());
   await audit.close();
   const lines = text.split('\n');
   t.is(lines.pop(), '');

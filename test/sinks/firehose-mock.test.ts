@@ -9,6 +9,7 @@ import { FirehoseClient, PutRecordBatchCommand, type PutRecordBatchCommandInput 
 import { auditLog, validateAuditEvent, type AuditLog } from '../../index.js';
 import { firehoseSink } from '../../sinks/firehose.js';
 import { auditEventFactory } from '../helpers/factories.js';
+import { publishEvent } from '../helpers/bus.js';
 
 const MiB = 1024 * 1024;
 
@@ -43,7 +44,7 @@ function emit(audit: AuditLog, n: number, bodyBytes: (i: number) => number): str
   for (let i = 0; i < n; i++) {
     const e = auditEventFactory({ response_body: 'b'.repeat(bodyBytes(i)) });
     ids.push(e.id);
-    audit.pipeline.bus.emit('event', e);
+    publishEvent(audit, e);
   }
   return ids;
 }

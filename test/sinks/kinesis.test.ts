@@ -10,6 +10,7 @@ import { kinesisSink, safePartitionKey } from '../../sinks/kinesis.js';
 import { kinesisClientFor } from '../helpers/kinesalite.js';
 import { auditEventFactory } from '../helpers/factories.js';
 import { collectIds, drive, identifyByHeader, idCounts, kinesaliteAndUpstream, meterPutRecords, underLoad } from './_support.js';
+import { publishEvent } from '../helpers/bus.js';
 
 const require = createRequire(import.meta.url);
 const { deaggregateSync } = require('aws-kinesis-agg') as {
@@ -54,7 +55,7 @@ test.serial('big events are shrunk to fit 1 MiB with the partition key; batches 
   const audit = auditLog({ sink: kinesisSink({ streamName: 'audit-big', client }), handleSignals: false, delivery: { lingerMs: 10 } });
   const longKey = 'k'.repeat(256);
   for (let i = 0; i < 12; i++) {
-    audit.pipeline.bus.emit('event', auditEventFactory({ account_id: longKey, response_body: 'x'.repeat(2 * MiB), request_body: 'y'.repeat(600 * 1024) }));
+    publishEvent(audit, auditEventFactory({ account_id: longKey, response_body: 'x'.repeat(2 * MiB), request_body: 'y'.repeat(600 * 1024) }));
   }
   await audit.close();
   const records = await env.kinesis.readAll('audit-big');
@@ -84,7 +85,7 @@ test.serial('aggregate: true packs events KPL-style; every record ≤ 1 MiB and 
   for (let i = 0; i < 5_000; i++) {
     const e = auditEventFactory({ account_id: `acct-${i % 13}`, response_body: 'r'.repeat(i % 50 === 0 ? 200_000 : 400) });
     sent.set(e.id, e.account_id!);
-    audit.pipeline.bus.emit('event', e);
+    publishEvent(audit, e);
   }
   await audit.close();
   t.deepEqual(audit.stats(), { queued: 0, sent: 5_000, retried: 0, dropped: 0, failed: 0 });

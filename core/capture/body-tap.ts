@@ -1,12 +1,4 @@
 /**
- * Per-outbound-call state, filled in on the hot path by the outbound hooks. Everything here is
- * raw (header arrays, chunk copies): turning it into an event happens later, off the request
- * path, in the pipeline.
- */
-import type { InboundContext } from './context.js';
-import type { AuditPipeline } from './pipeline.js';
-
-/**
  * A bounded view of a body as it streams past: keeps at most `limit` bytes, counts them all.
  *
  * No copies on the hot path. Buffers are kept as views: the HTTP parsers hand each chunk to
@@ -58,40 +50,5 @@ export class BodyTap {
   bytes(): Buffer {
     const parts = this.chunks.map((c) => (typeof c === 'string' ? Buffer.from(c) : Buffer.from(c.buffer, c.byteOffset, c.byteLength)));
     return parts.length === 1 ? parts[0]! : Buffer.concat(parts, this.captured);
-  }
-}
-
-export type ClientKind = 'fetch' | 'http';
-
-export class CallRecord {
-  /** Raw request headers: undici string or array, or node:http's header object. */
-  requestHeaders: unknown = null;
-  requestBody: BodyTap | null;
-  status: number | null = null;
-  /** Raw response headers: undici's [name, value, …] Buffers, or node:http's header object. */
-  responseHeaders: unknown = null;
-  responseBody: BodyTap | null = null;
-  endedAt = 0;
-  error: unknown = null;
-  /** Set when the record was finalized by the inactivity sweep rather than by the response. */
-  incomplete: string | null = null;
-  done = false;
-  /** Coarse clock value of the last activity, maintained by the in-flight sweeper. */
-  lastActivity = 0;
-  /** Links of the registry's in-flight list. */
-  listPrev: CallRecord | null = null;
-  listNext: CallRecord | null = null;
-
-  constructor(
-    readonly client: ClientKind,
-    readonly context: InboundContext | null,
-    readonly pipelines: readonly AuditPipeline[],
-    readonly method: string,
-    readonly url: string,
-    readonly startedAtMs: number,
-    readonly startedAt: number,
-    readonly maxBodyBytes: number,
-  ) {
-    this.requestBody = new BodyTap(maxBodyBytes);
   }
 }

@@ -4,18 +4,13 @@
  * (flush). Costs nothing while nobody subscribes.
  */
 import diagnosticsChannel from 'node:diagnostics_channel';
-import { HookError } from './errors.js';
-import type { DeliveryStats } from './sink.js';
+import { HookError } from '../errors.js';
+import type { StatsMessage } from '../types/stats.js';
 
 /** Delivery counters are published here as `{ sink, ...stats }`, at most every STATS_INTERVAL_MS and on flush. */
 export const STATS_CHANNEL = 'http-audit-log:stats';
 export const STATS_INTERVAL_MS = 100;
 const statsChannel = diagnosticsChannel.channel(STATS_CHANNEL);
-
-export interface StatsMessage extends DeliveryStats {
-  /** The sink's name (`kinesis`, `firehose`, `file`, `stdout`, `memory`, or a custom sink's). */
-  sink: string;
-}
 
 export class StatsPublisher {
   private lastPublish = 0;

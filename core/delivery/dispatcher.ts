@@ -5,16 +5,16 @@
  *
  * Nothing here is awaited by the app: `enqueue` is synchronous and never throws.
  */
-import type { ResolvedDelivery } from './options.js';
+import { AuditLogError, HookError, SinkDeliveryError, SinkTimeoutError } from '../errors.js';
+import { IntrusiveList } from '../intrusive-list.js';
+import type { ResolvedDelivery } from '../options.js';
+import type { AuditEvent } from '../types/audit-event.js';
+import type { Sink, SinkLimits, SinkRecord } from '../types/sink.js';
+import type { DeliveryStats } from '../types/stats.js';
 import { retryDelayMs } from './backoff.js';
 import { BatchQueue } from './batch-queue.js';
 import { fitEvent, serialize } from './fit-event.js';
-import { runSuppressed } from './context.js';
-import { AuditLogError, HookError, SinkDeliveryError, SinkTimeoutError } from './errors.js';
-import { StatsPublisher } from './stats-channel.js';
-import { IntrusiveList } from './intrusive-list.js';
-import { DEFAULT_SINK_LIMITS, type DeliveryStats, type Sink, type SinkLimits, type SinkRecord } from './sink.js';
-import type { AuditEvent } from './schema.js';
+import { DEFAULT_SINK_LIMITS } from './sink-limits.js';
 
 interface FlushWaiter {
   remaining: number;
@@ -34,16 +34,17 @@ const newPending = (record: SinkRecord): Pending => ({ record, attempts: 0, wait
 export interface DispatcherHooks {
   onError: (err: unknown) => void;
   onDrop: ((events: readonly AuditEvent[], reason: string) => void) | null;
-  /** Called after every change of the counters (cheap; used to publish stats). */
-  onStats?: (stats: DeliveryStats) => void;
-  /** Events not yet handed to the dispatcher (finished calls in the pipeline's build window): part of `queued`. */
-  waitingUpstream?: () => number;
+  /** Called after every change of the counters (cheap; the front door publishes stats from it). */
+  onChange: () => void;
+  /**
+   * Runs each sink call. The front door passes capture's `runSuppressed`, so that the sink's own
+   * HTTP calls (to AWS) are never audited; delivery itself knows nothing of capture.
+   */
+  runSinkCall: <T>(call: () => T) => T;
 }
 
 export class Dispatcher {
-  private sink: Sink | null = null;
-  private sinkFailure: unknown = null;
-  private limits: SinkLimits = DEFAULT_SINK_LIMITS;
+  private readonly limits: SinkLimits;
   private readonly queue = new BatchQueue<Pending>();
   /** Every event not yet settled: queued, in a sink call, or waiting to retry. */
   private readonly live = new IntrusiveList<Pending>();
@@ -54,41 +55,19 @@ export class Dispatcher {
   private readonly counters = { sent: 0, retried: 0, dropped: 0, failed: 0 };
   /** Retry timers waiting; ref'd while someone awaits a flush so the process waits for them. */
   private readonly retryTimers = new Set<NodeJS.Timeout>();
-  private readonly statsPublisher: StatsPublisher;
 
   constructor(
-    sink: Sink | Promise<Sink>,
+    private readonly sink: Sink,
     private readonly delivery: ResolvedDelivery,
     private readonly hooks: DispatcherHooks,
   ) {
-    this.statsPublisher = new StatsPublisher(() => ({ sink: this.sink?.name ?? 'pending', ...this.stats() }), hooks.onError);
-    // A sink object is used at once (its limits apply from the first event); a promised one
-    // when it resolves, re-fitting what was queued meanwhile.
-    if (!(sink instanceof Promise)) {
-      this.useSink(sink);
-      return;
-    }
-    sink.then(
-      (s) => {
-        this.useSink(s);
-        this.refitQueued();
-        this.pump();
-      },
-      (err: unknown) => {
-        this.sinkFailure = err;
-        this.hooks.onError(err);
-        this.failAll(`sink unavailable: ${err instanceof Error ? err.message : String(err)}`);
-      },
-    );
+    // The sink's limits apply from the first event (a lazily loaded sink states them at once).
+    this.limits = { ...DEFAULT_SINK_LIMITS, ...sink.limits };
   }
 
-  private useSink(s: Sink): void {
-    this.sink = s;
-    this.limits = { ...DEFAULT_SINK_LIMITS, ...s.limits };
-  }
-
+  /** This dispatcher's counters; `queued` is every event not yet settled. */
   stats(): DeliveryStats {
-    return { queued: this.live.size + (this.hooks.waitingUpstream?.() ?? 0), ...this.counters };
+    return { queued: this.live.size, ...this.counters };
   }
 
   /** Counts events lost before they reached the buffer (e.g. not trackable, not buildable). */
@@ -108,7 +87,6 @@ export class Dispatcher {
       serialized = null;
     }
     if (serialized === null) return this.drop([event], 'event too large to serialize within the sink record limit');
-    if (this.sinkFailure !== null) return this.giveUp([newPending(serialized)], 'sink unavailable');
     const d = this.delivery;
     while (this.live.size >= d.maxBufferEvents || this.liveBytes + serialized.bytes > d.maxBufferBytes) {
       const oldest = d.whenFull === 'drop-oldest' ? this.queue.shift() : null;
@@ -125,10 +103,7 @@ export class Dispatcher {
 
   /** Resolves when every event taken so far has been sent or given up. */
   flush(): Promise<void> {
-    if (this.live.size === 0) {
-      this.publishNow();
-      return Promise.resolve();
-    }
+    if (this.live.size === 0) return Promise.resolve();
     return new Promise<void>((resolve) => {
       this.urgent++;
       // Retries already waiting must keep the process alive while someone awaits them.
@@ -137,7 +112,6 @@ export class Dispatcher {
         remaining: this.live.size,
         resolve: () => {
           if (--this.urgent === 0) for (const t of this.retryTimers) t.unref();
-          this.publishNow();
           resolve();
         },
       };
@@ -146,54 +120,26 @@ export class Dispatcher {
     });
   }
 
-  /**
-   * Events taken before a lazily loaded sink was known were fitted to the default limits;
-   * re-fit those bigger than the sink's own limit (or drop the few that cannot fit).
-   */
-  private refitQueued(): void {
-    const max = this.limits.maxRecordBytes - this.limits.perRecordOverheadBytes;
-    const unfit: Pending[] = [];
-    for (const p of this.queue) {
-      if (p.record.bytes <= max) continue;
-      const fitted = fitEvent(p.record, max);
-      if (fitted === null) {
-        unfit.push(p);
-        continue;
-      }
-      this.liveBytes += fitted.bytes - p.record.bytes;
-      p.record = fitted;
-    }
-    if (unfit.length === 0) return;
-    this.queue.remove(new Set(unfit));
-    for (const p of unfit) this.settle(p);
-    this.drop(unfit.map((p) => p.record.event), 'event too large to serialize within the sink record limit');
-  }
-
-  private queuedCount(): number {
-    return this.queue.size;
-  }
-
   private schedule(): void {
-    if (this.queuedCount() >= Math.min(this.delivery.maxBatchEvents, this.limits.maxBatchRecords) || this.urgent > 0) {
+    if (this.queue.size >= Math.min(this.delivery.maxBatchEvents, this.limits.maxBatchRecords) || this.urgent > 0) {
       this.pump();
     } else if (this.lingerTimer === null) {
       this.lingerTimer = setTimeout(() => {
         this.lingerTimer = null;
         this.pump(true);
       }, this.delivery.lingerMs);
-      // Buffered events must not keep the app alive; the pipeline flushes on beforeExit.
+      // Buffered events must not keep the app alive; the front door flushes on beforeExit.
       this.lingerTimer.unref();
     }
   }
 
   private pump(lingerExpired = false): void {
-    if (this.sink === null) return;
     const max = Math.min(this.delivery.maxBatchEvents, this.limits.maxBatchRecords);
-    while (this.callsInFlight < this.delivery.maxInFlight && this.queuedCount() > 0) {
-      if (this.queuedCount() < max && !lingerExpired && this.urgent === 0) break;
+    while (this.callsInFlight < this.delivery.maxInFlight && this.queue.size > 0) {
+      if (this.queue.size < max && !lingerExpired && this.urgent === 0) break;
       this.send(this.takeBatch(max));
     }
-    if (this.queuedCount() > 0 && this.callsInFlight < this.delivery.maxInFlight) this.schedule();
+    if (this.queue.size > 0 && this.callsInFlight < this.delivery.maxInFlight) this.schedule();
   }
 
   private takeBatch(max: number): Pending[] {
@@ -201,7 +147,7 @@ export class Dispatcher {
   }
 
   private send(batch: Pending[]): void {
-    const sink = this.sink!;
+    const sink = this.sink;
     this.callsInFlight++;
     const records = batch.map((p) => p.record);
     const controller = new AbortController();
@@ -217,8 +163,7 @@ export class Dispatcher {
       }, timeoutMs);
       timer.unref();
     });
-    // The sink's own HTTP calls run in a suppressed context so they are never audited.
-    const written = runSuppressed(() => new Promise((resolve) => resolve(sink.write(records, { signal: controller.signal }))));
+    const written = this.hooks.runSinkCall(() => new Promise((resolve) => resolve(sink.write(records, { signal: controller.signal }))));
     written.catch(() => {}); // after a timeout nobody listens to it any more
     Promise.race([written, timedOut]).then(
       (result) => {
@@ -296,12 +241,6 @@ export class Dispatcher {
     this.publish();
   }
 
-  private failAll(reason: string): void {
-    const all = [...this.live];
-    this.queue.clear();
-    if (all.length > 0) this.giveUp(all, reason);
-  }
-
   private report(events: readonly AuditEvent[], reason: string): void {
     const onDrop = this.hooks.onDrop;
     if (onDrop === null) return;
@@ -313,11 +252,6 @@ export class Dispatcher {
   }
 
   private publish(): void {
-    this.hooks.onStats?.(this.stats());
-    this.statsPublisher.changed();
-  }
-
-  private publishNow(): void {
-    this.statsPublisher.publishNow();
+    this.hooks.onChange();
   }
 }

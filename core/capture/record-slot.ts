@@ -8,7 +8,7 @@
  * that made an in-flight Set keep every call alive into old space (see intrusive-list.ts).
  */
 import type { CallRecord } from './call-record.js';
-import { finishCall } from './registry.js';
+import { finishCall } from './call-lifecycle.js';
 
 const kRecord = Symbol('http-audit-log.record');
 type TrackedRequest = { [kRecord]?: CallRecord | null };

@@ -4,9 +4,9 @@
  * event) so that auth middleware registered after the audit middleware still counts, and then
  * remembered for the rest of the inbound request.
  */
-import type { Identity, InboundContext } from './context.js';
-import { HookError } from './errors.js';
-import { MAX_ID_LENGTH } from './schema.js';
+import { HookError } from '../errors.js';
+import { MAX_ID_LENGTH } from '../schema.js';
+import type { BuildSettings, Identity, InboundRequest } from './finished-call.js';
 import { uuidv7 } from './uuid-v7.js';
 
 const NO_IDENTITY: Identity = { accountId: null, userId: null };
@@ -26,9 +26,8 @@ export function identityFromPrincipal(principal: unknown): Identity {
   return { accountId: idString(p.accountId ?? p.account_id), userId: idString(p.id ?? p.sub) };
 }
 
-export function resolveIdentity(ctx: InboundContext, onError: (err: unknown) => void): Identity {
+export function resolveIdentity(ctx: InboundRequest, identify: BuildSettings['identify'], onError: (err: unknown) => void): Identity {
   if (ctx.identity !== undefined) return ctx.identity;
-  const identify = ctx.pipeline.options.identify;
   let identity: Identity;
   try {
     if (identify) {
@@ -51,7 +50,7 @@ export function resolveIdentity(ctx: InboundContext, onError: (err: unknown) => 
  * event ids: cheaper than crypto.randomUUID, and ids of one period sort together); fixed per
  * inbound request.
  */
-export function resolveRequestId(ctx: InboundContext): string {
+export function resolveRequestId(ctx: InboundRequest): string {
   if (ctx.requestId !== undefined) return ctx.requestId;
   const header = Array.isArray(ctx.requestIdHeader) ? ctx.requestIdHeader[0] : ctx.requestIdHeader;
   ctx.requestId = typeof header === 'string' && SANE_REQUEST_ID.test(header) ? header : uuidv7(Date.now());

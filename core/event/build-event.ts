@@ -1,16 +1,16 @@
 /**
- * CallRecord → schema-v1 AuditEvent: header normalization, body decoding, redaction and the
- * user's `redact` hook. Runs off the request path (the pipeline builds finished calls in batches).
+ * A finished call → a schema-v1 AuditEvent: identity, header normalization, body decoding,
+ * redaction and the user's `redact` hook. Runs off the request path (build-window.ts builds
+ * finished calls in batches).
  */
-import type { CallRecord } from './call-record.js';
+import { HookError } from '../errors.js';
+import { SCHEMA_VERSION, validateAuditEvent, type AuditEvent } from '../schema.js';
 import { decodeBody } from './body-decoding.js';
-import { HookError } from './errors.js';
+import type { BuildSettings, FinishedCall } from './finished-call.js';
 import { normalizeHeaders } from './headers.js';
 import { resolveIdentity, resolveRequestId } from './identity.js';
-import type { ResolvedCoreOptions } from './options.js';
-import type { Redactor } from './redact.js';
+import type { Redactor } from './redaction/index.js';
 import { uuidv7 } from './uuid-v7.js';
-import { SCHEMA_VERSION, validateAuditEvent, type AuditEvent } from './schema.js';
 
 function errorText(err: unknown): string {
   if (err instanceof Error) {
@@ -20,8 +20,8 @@ function errorText(err: unknown): string {
   return String(err);
 }
 
-export function buildEvent(record: CallRecord, options: ResolvedCoreOptions, redactor: Redactor): AuditEvent {
-  const identity = record.context ? resolveIdentity(record.context, options.onError) : { accountId: null, userId: null };
+export function buildEvent(record: FinishedCall, options: BuildSettings, redactor: Redactor): AuditEvent {
+  const identity = record.context ? resolveIdentity(record.context, options.identify, options.onError) : { accountId: null, userId: null };
   const requestHeaders = normalizeHeaders(record.requestHeaders);
   const responseHeaders = normalizeHeaders(record.responseHeaders);
   const limit = Math.min(options.maxBodyBytes, record.maxBodyBytes);

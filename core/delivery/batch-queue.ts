@@ -56,12 +56,6 @@ export class BatchQueue<T extends Sized> {
     for (let i = this.head; i < this.items.length; i++) yield this.items[i]!;
   }
 
-  /** Removes the given items (rare: events that turned out not to fit the sink). */
-  remove(gone: ReadonlySet<T>): void {
-    this.items = this.items.slice(this.head).filter((item) => item !== undefined && !gone.has(item));
-    this.head = 0;
-  }
-
   clear(): void {
     this.items = [];
     this.head = 0;

@@ -2,7 +2,7 @@
  * Makes an event fit a sink's per-record size limit by shrinking its bodies (and setting their
  * truncation flags) rather than dropping it. Only events over the limit pay for this.
  */
-import type { AuditEvent } from './schema.js';
+import type { AuditEvent } from '../types/audit-event.js';
 
 export interface SerializedEvent {
   event: AuditEvent;

@@ -7,26 +7,7 @@
  * calls to AWS so they are never audited.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { AuditPipeline } from './pipeline.js';
-
-export interface Identity {
-  accountId: string | null;
-  userId: string | null;
-}
-
-/** What an adapter knows about the inbound request: enough to resolve identity lazily. */
-export interface InboundContext {
-  readonly pipeline: AuditPipeline;
-  /** Express `req` or Koa `ctx`: what `identify` receives. */
-  readonly source: unknown;
-  /** The framework's default principal lookup (Express `req.user ?? req.auth`, Koa `ctx.state.user`). */
-  readonly defaultPrincipal: (source: unknown) => unknown;
-  /** Inbound `x-request-id` header value, if any (validated when the id is resolved). */
-  readonly requestIdHeader: unknown;
-  /** Resolved on first need, then reused by every outbound call of this inbound request. */
-  identity?: Identity;
-  requestId?: string;
-}
+import type { InboundContext } from './call-record.js';
 
 export const SUPPRESSED: unique symbol = Symbol('http-audit-log.suppressed');
 export type ContextStore = InboundContext | typeof SUPPRESSED;

@@ -5,7 +5,7 @@
  * The dispatcher serializes each event once and hands the sink batches within its limits;
  * the sink reports which entries failed so only those are retried.
  */
-import type { AuditEvent } from './schema.js';
+import type { AuditEvent } from './audit-event.js';
 
 export interface SinkRecord {
   readonly event: AuditEvent;
@@ -62,25 +62,4 @@ export interface Sink {
   write(records: readonly SinkRecord[], context?: SinkWriteContext): Promise<SinkWriteResult | void> | SinkWriteResult | void;
   /** Releases resources (clients, file handles). Called once by `close()` after the last write. */
   close?(): Promise<void> | void;
-}
-
-export const DEFAULT_SINK_LIMITS: SinkLimits = {
-  maxBatchRecords: 500,
-  maxBatchBytes: 5 * 1024 * 1024,
-  maxRecordBytes: 1024 * 1024,
-  perRecordOverheadBytes: 0,
-};
-
-/** Delivery counters, as returned by `audit.stats()`. */
-export interface DeliveryStats {
-  /** Events waiting to be built (a build window lasts ≤ 20 ms), buffered, or in a sink call right now. */
-  queued: number;
-  /** Events the sink accepted. */
-  sent: number;
-  /** Retries of events (one per event per retry). */
-  retried: number;
-  /** Events dropped without a delivery attempt (buffer full, too large, not trackable). */
-  dropped: number;
-  /** Events given up after a failed delivery (retry budget spent or not retryable). */
-  failed: number;
 }

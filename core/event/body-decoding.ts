@@ -7,7 +7,7 @@
  * - No body: null.
  */
 import zlib from 'node:zlib';
-import type { BodyTap } from './call-record.js';
+import type { CapturedBody } from './finished-call.js';
 
 const TEXT_TYPE = /^(text\/|application\/([\w.+-]*\+)?(json|xml|x-www-form-urlencoded|javascript|graphql|x-ndjson|ld\+json|csv|yaml|x-yaml)\b)|\+json\b|\+xml\b/i;
 
@@ -58,7 +58,7 @@ function utf8(buf: Buffer, truncated: boolean, limit: number): { text: string; c
   return { text: s.endsWith('\uFFFD') ? s.slice(0, -1) : s, cut: true };
 }
 
-export function decodeBody(tap: BodyTap | null, contentType: string | undefined, contentEncoding: string | undefined, limit: number): DecodedBody {
+export function decodeBody(tap: CapturedBody | null, contentType: string | undefined, contentEncoding: string | undefined, limit: number): DecodedBody {
   if (tap === null || tap.total === 0) return { body: null, truncated: false };
   if (!isTextContentType(contentType)) {
     return { body: `[binary body: ${tap.total} bytes${contentType ? `, ${contentType}` : ''}]`, truncated: false };

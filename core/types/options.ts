@@ -1,0 +1,72 @@
+/**
+ * The options `auditLog()` takes, as the user writes them (public). What they resolve to, and
+ * their validation, are in core/options.ts.
+ */
+import type { AuditEvent } from './audit-event.js';
+
+/** What `identify` returns. Numbers are accepted and stored as strings. */
+export interface IdentifyResult {
+  accountId?: string | number | null;
+  userId?: string | number | null;
+}
+
+export type WhenBufferFull = 'drop-newest' | 'drop-oldest';
+
+export interface DeliveryOptions {
+  /** How long an event may wait for more to fill its batch. Default 200 ms. */
+  lingerMs?: number;
+  /** Most events per sink call (also capped by the sink's own limits). Default: the sink's own limit (500 for Kinesis and Firehose). */
+  maxBatchEvents?: number;
+  /** Most sink calls in progress at once. Default 4. */
+  maxInFlight?: number;
+  /** Buffer bound in events (queued + in flight). Default 10,000. */
+  maxBufferEvents?: number;
+  /** Buffer bound in serialized bytes. Default 32 MiB. */
+  maxBufferBytes?: number;
+  /** What to drop when a bound is hit. Default 'drop-newest'. Either way the drop is counted and reported. */
+  whenFull?: WhenBufferFull;
+  /** Attempts per event before it is given up (counted as failed, passed to onDrop). Default 8. */
+  maxAttempts?: number;
+  /** First retry delay; doubles per attempt with full jitter. Default 100 ms. */
+  retryBaseDelayMs?: number;
+  /** Longest retry delay. Default 5,000 ms. */
+  retryMaxDelayMs?: number;
+  /**
+   * A sink call still unsettled after this long counts as a failed call and its batch is
+   * retried (the call is aborted through its AbortSignal). If the late call did get through,
+   * its events are delivered twice: delivery is at least once. Default 30,000 ms.
+   */
+  writeTimeoutMs?: number;
+}
+
+export interface CoreOptions {
+  /** Returns the account and user of an inbound request. Gets Express `req` or Koa `ctx`. */
+  identify?: (source: any) => IdentifyResult | null | undefined;
+  /** HTTP methods to record. Default POST, PUT, PATCH, DELETE. */
+  methods?: readonly string[];
+  /** Most body bytes kept per direction. Default 16,384. */
+  maxBodyBytes?: number;
+  /** Receives everything the audit path swallows. Default: a one-line warning on stderr. */
+  onError?: (err: unknown) => void;
+  /** Extra header, query-parameter and body-key names to redact (strings, case-insensitive; or RegExps). */
+  redactKeys?: ReadonlyArray<string | RegExp>;
+  /** Last say over each event before it leaves the process: return a new event or mutate this one. */
+  redact?: (event: AuditEvent) => AuditEvent | void;
+  /** Record outbound calls made outside any inbound request (with null account and user). Default true. */
+  recordOutsideRequests?: boolean;
+  /** An unfinished call (no response, or a body nobody reads) is finalized after this much inactivity. Default 30,000 ms. */
+  incompleteAfterMs?: number;
+  /** Receives events the audit log gave up on (buffer full, retries exhausted), with the reason. */
+  onDrop?: (events: readonly AuditEvent[], reason: string) => void;
+  /** Buffering, batching and retry of delivery to the sink. */
+  delivery?: DeliveryOptions;
+  /**
+   * Flush on SIGTERM/SIGINT (one handler per process, shared by every auditLog()). If the app
+   * has its own listeners for the signal, the handler only flushes alongside them; if it is the
+   * only listener, it flushes and then re-raises the signal so the process exits as it would
+   * have without us. Default true.
+   */
+  handleSignals?: boolean;
+  /** Longest the signal handler waits for the flush before letting the process go. Default 5,000 ms. */
+  shutdownGraceMs?: number;
+}
