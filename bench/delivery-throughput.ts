@@ -47,7 +47,7 @@ async function delivery(redact = true, feed: Feed = 'steady'): Promise<{ perSeco
     return write(records);
   };
   const pipeline = new AuditInstance(resolveCoreOptions({ onError: () => {} }), sink);
-  const redactor = compileRedactor([]);
+  const redactor = compileRedactor({ redactKeys: [] });
   const step = feed === 'steady' ? GROUP : BURST;
   const t0 = performance.now();
   for (let start = 0; start < total; start += step) {

@@ -13,6 +13,9 @@ export interface ResolvedCoreOptions {
   maxBodyBytes: number;
   onError: (err: unknown) => void;
   redactKeys: ReadonlyArray<string | RegExp>;
+  detectSecrets: boolean;
+  /** Global copies of the user's patterns (their own objects are never touched). */
+  redactPatterns: readonly RegExp[];
   redact: NonNullable<CoreOptions['redact']> | null;
   recordOutsideRequests: boolean;
   incompleteAfterMs: number;
@@ -66,6 +69,22 @@ function resolveDelivery(d: DeliveryOptions | undefined): ResolvedDelivery {
   return resolved;
 }
 
+/**
+ * Each pattern must be a RegExp that cannot match the empty string (it would mark every position).
+ * A global copy is kept: the user's RegExp and its lastIndex are never touched.
+ */
+function resolveRedactPatterns(patterns: unknown): RegExp[] {
+  if (patterns === undefined) return [];
+  if (!Array.isArray(patterns)) throw new ConfigurationError('option "redactPatterns" must be an array of RegExps', 'redactPatterns');
+  return patterns.map((p: unknown, i) => {
+    const name = `redactPatterns[${i}]`;
+    if (!(p instanceof RegExp)) throw new ConfigurationError(`option "${name}" must be a RegExp, got ${typeof p === 'string' ? JSON.stringify(p) : typeof p}`, name);
+    const copy = new RegExp(p.source, p.flags.replace(/[gy]/g, '') + 'g');
+    if (copy.test('')) throw new ConfigurationError(`option "${name}" (${String(p)}) matches the empty string; it must match only the secret`, name);
+    return copy;
+  });
+}
+
 export function resolveCoreOptions(options: CoreOptions): ResolvedCoreOptions {
   if (options === null || typeof options !== 'object') throw new ConfigurationError('auditLog() takes an options object');
   const methodsIn = options.methods ?? DEFAULT_METHODS;
@@ -76,6 +95,8 @@ export function resolveCoreOptions(options: CoreOptions): ResolvedCoreOptions {
   if (!Array.isArray(redactKeys) || redactKeys.some((k) => typeof k !== 'string' && !(k instanceof RegExp))) {
     throw new ConfigurationError('option "redactKeys" must be an array of strings or RegExps', 'redactKeys');
   }
+  const detectSecrets = options.detectSecrets ?? true;
+  if (typeof detectSecrets !== 'boolean') throw new ConfigurationError('option "detectSecrets" must be a boolean', 'detectSecrets');
   const recordOutside = options.recordOutsideRequests ?? true;
   if (typeof recordOutside !== 'boolean') throw new ConfigurationError('option "recordOutsideRequests" must be a boolean', 'recordOutsideRequests');
   const handleSignals = options.handleSignals ?? true;
@@ -86,6 +107,8 @@ export function resolveCoreOptions(options: CoreOptions): ResolvedCoreOptions {
     maxBodyBytes: integer(options.maxBodyBytes, 'maxBodyBytes', 16_384, 0, 1024 * 1024),
     onError: optionalFunction(options.onError, 'onError') ?? defaultOnError,
     redactKeys: [...redactKeys],
+    detectSecrets,
+    redactPatterns: resolveRedactPatterns(options.redactPatterns),
     redact: optionalFunction(options.redact, 'redact'),
     recordOutsideRequests: recordOutside,
     incompleteAfterMs: integer(options.incompleteAfterMs, 'incompleteAfterMs', 30_000, 10, 3_600_000),

@@ -3,11 +3,13 @@
  *
  * - Text bodies (JSON, text/*, form, XML, …) are decoded as UTF-8, after undoing gzip, deflate
  *   or brotli content-encoding; a truncated compressed prefix decodes as far as it goes.
+ * - multipart bodies keep their text parts and part headers; other parts become size notes.
  * - Other bodies are stored as a size note: `[binary body: <n> bytes, <content-type>]`.
  * - No body: null.
  */
 import zlib from 'node:zlib';
 import type { CapturedBody } from './finished-call.js';
+import { describeMultipart, multipartBoundary } from './multipart-body.js';
 
 const TEXT_TYPE = /^(text\/|application\/([\w.+-]*\+)?(json|xml|x-www-form-urlencoded|javascript|graphql|x-ndjson|ld\+json|csv|yaml|x-yaml)\b)|\+json\b|\+xml\b/i;
 
@@ -60,7 +62,8 @@ function utf8(buf: Buffer, truncated: boolean, limit: number): { text: string; c
 
 export function decodeBody(tap: CapturedBody | null, contentType: string | undefined, contentEncoding: string | undefined, limit: number): DecodedBody {
   if (tap === null || tap.total === 0) return { body: null, truncated: false };
-  if (!isTextContentType(contentType)) {
+  const boundary = multipartBoundary(contentType);
+  if (boundary === null && !isTextContentType(contentType)) {
     return { body: `[binary body: ${tap.total} bytes${contentType ? `, ${contentType}` : ''}]`, truncated: false };
   }
   const enc = contentEncoding?.trim().toLowerCase();
@@ -73,6 +76,10 @@ export function decodeBody(tap: CapturedBody | null, contentType: string | undef
     if (out === null) return { body: `[${enc}-encoded body: ${tap.total} bytes, not decodable]`, truncated };
     data = out.data;
     truncated = truncated || out.cut;
+  }
+  if (boundary !== null) {
+    const { text, cut } = utf8(Buffer.from(describeMultipart(data, boundary, isTextContentType)), false, limit);
+    return { body: text, truncated: truncated || cut };
   }
   const { text, cut } = utf8(data, truncated, limit);
   return { body: text, truncated: truncated || cut };

@@ -45,13 +45,13 @@ export function buildEvent(record: FinishedCall, options: BuildSettings, redacto
     status: record.status,
     duration_ms: Math.round((record.endedAt - record.startedAt) * 1000) / 1000,
     request_headers: redactor.headers(requestHeaders),
-    request_body: redactor.body(req.body, requestHeaders['content-type']),
+    request_body: redactor.body(req.body, requestHeaders['content-type'], record.url),
     request_body_truncated: req.truncated,
     response_headers: redactor.headers(responseHeaders),
-    response_body: redactor.body(res.body, responseHeaders['content-type']),
+    response_body: redactor.body(res.body, responseHeaders['content-type'], record.url),
     // A response whose body was cut by an error or the inactivity sweep never finished.
     response_body_truncated: res.truncated || (record.status !== null && (record.incomplete !== null || record.error !== null)),
-    error,
+    error: redactor.text(error),
     client: record.client,
     schema_version: SCHEMA_VERSION,
   };

@@ -41,7 +41,7 @@ export class EventBuilder {
     private readonly output: BuildOutput,
     private readonly window: BuildWindow = DEFAULT_BUILD_WINDOW,
   ) {
-    this.redactor = compileRedactor(settings.redactKeys);
+    this.redactor = compileRedactor(settings);
   }
 
   /** Calls waiting in the window (part of `stats().queued`). */

@@ -61,5 +61,7 @@ export interface BuildSettings {
   readonly maxBodyBytes: number;
   readonly onError: (err: unknown) => void;
   readonly redactKeys: ReadonlyArray<string | RegExp>;
+  readonly detectSecrets: boolean;
+  readonly redactPatterns: readonly RegExp[];
   readonly redact: ((event: AuditEvent) => AuditEvent | void) | null;
 }

@@ -50,6 +50,14 @@ export interface CoreOptions {
   onError?: (err: unknown) => void;
   /** Extra header, query-parameter and body-key names to redact (strings, case-insensitive; or RegExps). */
   redactKeys?: ReadonlyArray<string | RegExp>;
+  /**
+   * Find credentials by their format in every stored string (AWS keys, GitHub, GitLab, Slack,
+   * Stripe, Google, npm, SendGrid, Twilio, OpenAI/Anthropic keys, JWTs, private keys, URL
+   * credentials, `Bearer`/`Basic` credentials) and replace each with `[REDACTED:<kind>]`. Default true.
+   */
+  detectSecrets?: boolean;
+  /** Your own credential formats: every match, in every stored string, becomes `[REDACTED:custom]`. */
+  redactPatterns?: readonly RegExp[];
   /** Last say over each event before it leaves the process: return a new event or mutate this one. */
   redact?: (event: AuditEvent) => AuditEvent | void;
   /** Record outbound calls made outside any inbound request (with null account and user). Default true. */

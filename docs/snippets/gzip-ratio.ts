@@ -12,7 +12,7 @@ import { compileRedactor } from '../../core/event/redaction/index.js';
 import type { AuditEvent } from '../../core/schema.js';
 
 export function measureGzip(events = 10_000, batchSize = 1_000) {
-  const r = compileRedactor([]);
+  const r = compileRedactor({ redactKeys: [] });
   const redacted = (e: AuditEvent): AuditEvent => ({
     ...e,
     url: r.url(e.url),

@@ -1,7 +1,7 @@
 import test from 'ava';
 import { compileRedactor } from '../../core/event/redaction/index.js';
 
-const r = compileRedactor([]);
+const r = compileRedactor({ redactKeys: [] });
 const R = '[REDACTED]';
 const body = (text: string) => r.body(text, 'application/json')!;
 

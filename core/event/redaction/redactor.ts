@@ -1,23 +1,47 @@
 /**
  * Redaction, compiled once per auditLog() from the defaults plus the user's `redactKeys`.
  * Applied to every event before the user's `redact(event)` hook and before anything leaves the
- * process: header values, query parameters, URL userinfo, JSON and form body keys at any depth,
- * and card numbers (Luhn-checked) anywhere in a text body.
+ * process. Two passes over every stored string:
+ *   - by name: header values, query parameters, URL userinfo, and the values of sensitive keys
+ *     in JSON (any depth), form, XML/SOAP, multipart and `key=value` / `key: value` text;
+ *   - by value: credential formats (`[REDACTED:<kind>]`, secret-values.ts), the user's
+ *     `redactPatterns`, and card numbers (Luhn-checked) in every text body.
  */
 import type { HeaderMap } from '../headers.js';
 import { redactCardNumbers } from './card-numbers.js';
 import { JsonRedactor, matchStarts } from './json-scanner.js';
+import { redactMultipart } from './multipart.js';
 import { NameMatcher, normalize } from './name-matcher.js';
 import { BODY_KEY_FRAGMENTS, DEFAULT_REDACTION, REDACTED } from './rules.js';
+import { compileSecretValues } from './secret-values.js';
+import { redactTextPairs } from './text-pairs.js';
 import { redactUrlEncoded } from './url-encoded.js';
+import { looksLikeXml, redactXml } from './xml.js';
+import { multipartBoundary } from '../multipart-body.js';
 
 export interface Redactor {
   url(url: string): string;
   headers(headers: HeaderMap): HeaderMap;
-  body(body: string | null, contentType: string | undefined): string | null;
+  /** `url`: the call's URL; a credentials endpoint's `value` and `key` fields are secrets too. */
+  body(body: string | null, contentType: string | undefined, url?: string): string | null;
+  /** Free text (the event's `error`): `key=value` pairs by name, then by value. */
+  text(text: string | null): string | null;
 }
 
-export function compileRedactor(extraKeys: ReadonlyArray<string | RegExp>): Redactor {
+/** A path segment naming keys, tokens, secrets or credentials: `/apikeys`, `/v1/keys/…`, `/tokens?…`. */
+const CREDENTIAL_ENDPOINT = /^[a-z][a-z0-9+.-]*:\/\/[^/]*\/(?:[^?#]*\/)?(?:api[-_]?keys?|keys|access[-_]?keys|tokens|secrets|credentials|client[-_]?secrets)(?:[/?#]|$)/i;
+const CREDENTIAL_FIELDS = new Set(['value', 'key']);
+
+export interface RedactionSettings {
+  readonly redactKeys: ReadonlyArray<string | RegExp>;
+  /** The built-in credential formats (default on); off leaves only names, cards and `redactPatterns`. */
+  readonly detectSecrets?: boolean;
+  /** Global RegExps whose matches become `[REDACTED:custom]` in every stored string. */
+  readonly redactPatterns?: readonly RegExp[];
+}
+
+export function compileRedactor(settings: RedactionSettings): Redactor {
+  const extraKeys = settings.redactKeys;
   const extraNames = extraKeys.filter((k): k is string => typeof k === 'string');
   const extraPatterns = extraKeys.filter((k): k is RegExp => k instanceof RegExp);
   const d = DEFAULT_REDACTION;
@@ -45,6 +69,40 @@ export function compileRedactor(extraKeys: ReadonlyArray<string | RegExp>): Reda
   /** Where key-shaped text starts in `text`; null when every key must be checked. */
   const keyHints = (text: string): number[] | null => (checkEveryKey(text) ? null : matchStarts(sensitiveKey, text));
   const json = new JsonRedactor({ isSensitiveKey: (key) => bodyKey.matches(key), keyHints });
+  // APIs that create or list keys return the key under a plain name (API Gateway's CreateApiKey:
+  // {"id", "value"}; Azure Functions' /keys: [{"name", "value"}]): on such endpoints those names
+  // count as sensitive, and every key is looked at (`value` is no key-shaped sensitive word).
+  const credentialJson = new JsonRedactor({ isSensitiveKey: (key) => bodyKey.matches(key) || CREDENTIAL_FIELDS.has(key.toLowerCase()), keyHints: () => null });
+
+  const values = compileSecretValues(settings.detectSecrets ?? true, settings.redactPatterns ?? []);
+  // XML names are not followed by `:` or `=`; a plain word probe decides whether to scan tags.
+  const xmlProbe = new RegExp(`${[...BODY_KEY_FRAGMENTS, ...userWords].join('|')}`, 'i');
+
+  /** Names in a text body of no structured type: forms, a JSON fragment, `key=value` lines. */
+  function otherText(body: string, ct: string): string {
+    // Forms: names may be percent-encoded (`%70assword`), so any `%` means a look.
+    const keyStarts = keyHints(body);
+    if (keyStarts !== null && keyStarts.length === 0 && !body.includes('%')) return body;
+    const form = redactUrlEncoded(body, bodyKey, values.redact);
+    if (ct.includes('x-www-form-urlencoded')) return form;
+    // The key hints found above still hold if the form pass changed nothing (the usual case).
+    const hints = form === body ? keyStarts : keyHints(form);
+    const fragment = json.redactIfNeeded(form, hints) ?? form;
+    return redactTextPairs(fragment, bodyKey, fragment === form ? hints : keyHints(fragment));
+  }
+
+  /** `contentType` as sent (a multipart boundary is case-sensitive), `ct` lower-cased. */
+  function byName(body: string, contentType: string, ct: string, url: string | undefined): string {
+    const first = body.trimStart()[0];
+    if (first === '{' || first === '[' || ct.includes('json')) {
+      const scanner = url !== undefined && CREDENTIAL_ENDPOINT.test(url) ? credentialJson : json;
+      return scanner.redactIfNeeded(body) ?? body;
+    }
+    const boundary = multipartBoundary(contentType);
+    if (boundary !== null) return redactMultipart(body, boundary, bodyKey);
+    if (looksLikeXml(body, ct)) return extraPatterns.length > 0 || xmlProbe.test(body) ? redactXml(body, bodyKey) : body;
+    return otherText(body, ct);
+  }
 
   return {
     url(url) {
@@ -52,33 +110,30 @@ export function compileRedactor(extraKeys: ReadonlyArray<string | RegExp>): Reda
       // Userinfo: scheme://user:pass@host → scheme://host
       if (out.includes('@')) out = out.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#@]*@/i, '$1');
       const q = out.indexOf('?');
-      if (q < 0) return out;
-      const hash = out.indexOf('#', q);
-      const query = out.slice(q + 1, hash < 0 ? undefined : hash);
-      const redacted = redactUrlEncoded(query, queryParam);
-      if (redacted === query) return out;
-      return `${out.slice(0, q + 1)}${redacted}${hash < 0 ? '' : out.slice(hash)}`;
+      if (q >= 0) {
+        const hash = out.indexOf('#', q);
+        const query = out.slice(q + 1, hash < 0 ? undefined : hash);
+        const redacted = redactUrlEncoded(query, queryParam, values.redact);
+        if (redacted !== query) out = `${out.slice(0, q + 1)}${redacted}${hash < 0 ? '' : out.slice(hash)}`;
+      }
+      return values.redact(out);
     },
     headers(headers) {
       let out: HeaderMap | null = null;
       for (const name of Object.keys(headers)) {
-        if (header.matches(name)) (out ??= { ...headers })[name] = REDACTED;
+        const value = headers[name]!;
+        const redacted = header.matches(name) ? REDACTED : values.redact(value);
+        if (redacted !== value) (out ??= { ...headers })[name] = redacted;
       }
       return out ?? headers;
     },
-    body(body, contentType) {
+    body(body, contentType, url) {
       if (body === null || body.length === 0 || body.startsWith('[binary body:')) return body;
-      const first = body.trimStart()[0];
-      const ct = contentType?.toLowerCase() ?? '';
-      if (first === '{' || first === '[' || ct.includes('json')) return json.redactIfNeeded(body) ?? body;
-      // Forms and other text: names may be percent-encoded (`%70assword`), so any `%` means a look.
-      const keyStarts = keyHints(body);
-      if (keyStarts !== null && keyStarts.length === 0 && !body.includes('%')) return redactCardNumbers(body);
-      const form = redactUrlEncoded(body, bodyKey);
-      if (ct.includes('x-www-form-urlencoded')) return redactCardNumbers(form);
-      // Other text may hold either shape (`key=value` lines, a JSON fragment): both rules apply.
-      // The key hints found above still hold if the form pass changed nothing (the usual case).
-      return redactCardNumbers((form === body ? json.redactIfNeeded(form, keyStarts) : json.redactIfNeeded(form)) ?? form);
+      return values.redact(redactCardNumbers(byName(body, contentType ?? '', contentType?.toLowerCase() ?? '', url)));
+    },
+    text(text) {
+      if (text === null || text.length === 0) return text;
+      return values.redact(otherText(text, ''));
     },
   };
 }
