@@ -123,7 +123,7 @@ test.before(async () => {
     const id = String(req.headers['x-case']);
     const o = byId.get(id)!.outbound;
     const path = o.path ?? '/orders';
-    const headers = { ...o.headers, 'x-case': id };
+    const headers: Record<string, string> = { ...o.headers, 'x-case': id };
     try {
       if (o.client === 'fetch') {
         const r = await fetch(`${upstream.url}${path}`, { method: 'POST', headers, body: o.body });
