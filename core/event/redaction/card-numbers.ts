@@ -1,6 +1,8 @@
 /**
- * Card numbers anywhere in text: 13–19 digits, single spaces or dashes allowed between, with a
- * valid Luhn checksum.
+ * Card numbers anywhere in text: 13–19 digits, single spaces or dashes allowed between, a first
+ * digit of a card network (2–6: Mastercard, Amex, JCB, Diners, Visa, Discover, UnionPay,
+ * Maestro) and a valid Luhn checksum. The network digit keeps millisecond timestamps
+ * (1764000000000, a valid Luhn number) and other ids starting with 0, 1, 7, 8 or 9 as they are.
  */
 import { REDACTED } from './rules.js';
 
@@ -15,7 +17,13 @@ const CARD_CANDIDATE = /\b\d(?:[ -]?\d){12,18}\b/g;
 const CARD_PROBE = /\d\d(?:[ -]?\d){11}|\d[ -]\d(?:[ -]?\d){11}/;
 export const CARD_PROBE_ALL = new RegExp(CARD_PROBE.source, 'g');
 
-export function luhn(digits: string): boolean {
+/** Digits only: a plausible card number (network digit, Luhn). */
+export function isCardNumber(digits: string): boolean {
+  const first = digits.charCodeAt(0);
+  return first >= 50 /* 2 */ && first <= 54 /* 6 */ && luhn(digits);
+}
+
+function luhn(digits: string): boolean {
   let sum = 0;
   let double = false;
   for (let i = digits.length - 1; i >= 0; i--) {
@@ -27,8 +35,8 @@ export function luhn(digits: string): boolean {
   return sum % 10 === 0;
 }
 
-/** Replaces card numbers (13–19 digits, spaces or dashes allowed, valid Luhn checksum). */
+/** Replaces card numbers (13–19 digits, spaces or dashes allowed, network digit, valid Luhn checksum). */
 export function redactCardNumbers(text: string): string {
   if (!CARD_PROBE.test(text)) return text;
-  return text.replace(CARD_CANDIDATE, (m) => (luhn(m.replace(/[ -]/g, '')) ? REDACTED : m));
+  return text.replace(CARD_CANDIDATE, (m) => (isCardNumber(m.replace(/[ -]/g, '')) ? REDACTED : m));
 }

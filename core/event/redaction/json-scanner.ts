@@ -13,7 +13,7 @@
  * - Bare numbers that look like card numbers become "[REDACTED]".
  */
 
-import { CARD_PROBE_ALL, luhn, redactCardNumbers } from './card-numbers.js';
+import { CARD_PROBE_ALL, isCardNumber, redactCardNumbers } from './card-numbers.js';
 
 const REDACTED_LITERAL = '"[REDACTED]"';
 
@@ -151,7 +151,7 @@ export class JsonRedactor {
           if (ch < 48 || ch > 57) continue;
           let e = d;
           while (e < segmentEnd && text.charCodeAt(e) >= 48 && text.charCodeAt(e) <= 57) e++;
-          if (e - d >= 13 && luhn(text.slice(d, e))) {
+          if (e - d >= 13 && isCardNumber(text.slice(d, e))) {
             out += text.slice(copied, d) + REDACTED_LITERAL;
             copied = e;
           }

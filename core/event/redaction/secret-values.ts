@@ -30,6 +30,18 @@ export interface SecretValueRedactor {
 export function compileSecretValues(detectFormats: boolean, userPatterns: readonly RegExp[]): SecretValueRedactor {
   const probe = new RegExp(SECRET_FAMILIES.map((f) => `(${f.prefix})`).join('|'), 'g');
   const anyPrefix = new RegExp(SECRET_FAMILIES.map((f) => f.prefix).join('|'));
+  const prefixAt = SECRET_FAMILIES.map((f) => new RegExp(f.prefix, 'y'));
+
+  /** The credential after an auth scheme may itself be of a known format (`token ghp_…`): that kind is the more useful name. */
+  function specificKind(text: string, hit: Replacement): Replacement {
+    for (const [i, family] of SECRET_FAMILIES.entries()) {
+      prefixAt[i]!.lastIndex = hit.start;
+      if (!prefixAt[i]!.test(text)) continue;
+      const inner = matchFamily(text, hit.start, family.formats, true);
+      if (inner !== null && inner.end <= hit.end) return { ...hit, kind: inner.kind };
+    }
+    return hit;
+  }
 
   function findFormats(text: string, found: Replacement[]): void {
     probe.lastIndex = 0;
@@ -37,8 +49,9 @@ export function compileSecretValues(detectFormats: boolean, userPatterns: readon
     for (let m = probe.exec(text); m !== null; m = probe.exec(text)) {
       const family = SECRET_FAMILIES[m.slice(1).findIndex((g) => g !== undefined)]!;
       const at = m.index;
-      const hit = matchFamily(text, at, family.formats);
+      let hit = matchFamily(text, at, family.formats);
       if (hit === null) continue;
+      if (hit.kind === 'bearer-token' || hit.kind === 'basic-credentials') hit = specificKind(text, hit);
       found.push(hit);
       if (hit.kind === 'aws-access-key-id') awsIds = true;
       probe.lastIndex = Math.max(hit.end, at + 1);
@@ -66,9 +79,9 @@ export function compileSecretValues(detectFormats: boolean, userPatterns: readon
   };
 }
 
-function matchFamily(text: string, at: number, formats: readonly SecretFormat[]): Replacement | null {
-  // A token never continues a longer word (`XAKIA…`, `bgh_…`); auth schemes and URLs may follow anything.
-  const before = at > 0 ? text[at - 1]! : '';
+function matchFamily(text: string, at: number, formats: readonly SecretFormat[], inside = false): Replacement | null {
+  // A token never continues a longer word (`XAKIA…`, `bgh_…`); URL credentials may follow anything.
+  const before = at > 0 && !inside ? text[at - 1]! : '';
   for (const format of formats) {
     if (before !== '' && TOKEN_CHAR.test(before) && format.kind !== 'url-credentials') continue;
     format.pattern.lastIndex = at;
