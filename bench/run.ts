@@ -28,6 +28,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 /** Every scenario, in run order, with the flags --quick passes it (small counts: a smoke test). */
 const SCENARIOS: Array<{ file: string; quickArgs: string[]; timeoutSeconds: number }> = [
   { file: 'capture', quickArgs: ['--requests', '200', '--rounds', '1', '--concurrency', '8', '--rate-requests', '100', '--rate-rounds', '1'], timeoutSeconds: 900 },
+  { file: 'redaction-cost', quickArgs: ['--rounds', '3', '--kib', '8'], timeoutSeconds: 120 },
   { file: 'delivery-throughput', quickArgs: ['--events', '2000'], timeoutSeconds: 240 },
   { file: 'delivery-putrecords', quickArgs: ['--events', '1000'], timeoutSeconds: 240 },
   { file: 'delivery-outage-rss', quickArgs: ['--seconds', '3'], timeoutSeconds: 240 },

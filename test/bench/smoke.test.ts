@@ -28,6 +28,7 @@ const EXPECTED_KEYS: Record<string, string[]> = {
   'lambda-kinesis-to-s3': ['s3', 'baseline'].flatMap((mode) => ['recordsPerSec', 'peakRssMb', 'warmInvocationMs', 'coldInvocationMs'].map((k) => `results.${mode}.${k}`))
     .concat(['results.recordsPerSecRatio', 'results.peakRssRatio', 'targets.peakRssMb.met']),
   'lambda-partition-loader': ['noop', 'cached', 'cold'].map((c) => `results.microsPerInvocation.${c}`).concat(['results.ratioVsNoop.cached', 'results.coldVsCached']),
+  'redaction-cost': ['no candidate', 'one credential'].flatMap((c) => ['json', 'form', 'xml', 'text'].flatMap((shape) => ['floorMicrosPerKib', 'namesMicrosPerKib', 'namesAndValuesMicrosPerKib', 'valuesAddedMicrosPerKib'].map((k) => `results.${c}.${shape}.${k}`))),
   'delivery-throughput': ['deliveryEventsPerSec', 'baselineJsonStringifyEventsPerSec', 'ratioToBaseline', 'withoutRedactionEventsPerSec'],
   'delivery-putrecords': ['plain.putRecordsCalls', 'plain.wireBytes', 'aggregated.putRecordsCalls', 'aggregated.wireBytes', 'callsRatio', 'bytesRatio'],
   'delivery-outage-rss': ['baselineSinkUp.rssMaxMiB', 'sinkDown.rssMaxMiB', 'sinkDown.stats.queued', 'rssMaxRatio'],
@@ -61,6 +62,10 @@ test('bench/run.ts --quick runs every scenario and each reports its figures', as
     t.deepEqual(at(capture, `results.${client}.otelSpansPerRound`), [2 * requests], `${client}: OpenTelemetry spans`);
     t.deepEqual(at(capture, `results.${client}.otelClientSpansPerRound`), [requests], `${client}: OpenTelemetry client spans`);
   }
+  // Redaction measured real work: every credential body redacted, every plain body untouched.
+  const redaction = byFile.get('redaction-cost')?.result;
+  t.is(at(redaction, 'proof.credentialBodiesRedacted'), at(redaction, 'proof.shapes'));
+  t.is(at(redaction, 'proof.plainBodiesUnchanged'), at(redaction, 'proof.shapes'));
   // Pruning: one partition's files read, against all of them.
   const duck = byFile.get('duckdb-pruning')?.result;
   const files = at(duck, 'dataset.files') as number;

@@ -75,8 +75,11 @@ export function compileRedactor(settings: RedactionSettings): Redactor {
   const credentialJson = new JsonRedactor({ isSensitiveKey: (key) => bodyKey.matches(key) || CREDENTIAL_FIELDS.has(key.toLowerCase()), keyHints: () => null });
 
   const values = compileSecretValues(settings.detectSecrets ?? true, settings.redactPatterns ?? []);
-  // XML names are not followed by `:` or `=`; a plain word probe decides whether to scan tags.
-  const xmlProbe = new RegExp(`${[...BODY_KEY_FRAGMENTS, ...userWords].join('|')}`, 'i');
+  // XML names are not followed by `:` or `=`: this probe finds a sensitive word inside an
+  // element name (after `<` or `</` and a prefix) or an attribute name (before `=`); its matches
+  // are the tags the XML pass looks at. Words in text content are not tags, so prose costs one pass.
+  const fragments = [...BODY_KEY_FRAGMENTS, ...userWords].join('|');
+  const xmlProbe = new RegExp(`<\\/?(?:[\\w.-]*:)?[\\w.-]*?(?:${fragments})|\\s(?:[\\w.-]*:)?[\\w.-]*?(?:${fragments})[\\w.-]*\\s*=`, 'gi');
 
   /** Names in a text body of no structured type: forms, a JSON fragment, `key=value` lines. */
   function otherText(body: string, ct: string): string {
@@ -100,7 +103,11 @@ export function compileRedactor(settings: RedactionSettings): Redactor {
     }
     const boundary = multipartBoundary(contentType);
     if (boundary !== null) return redactMultipart(body, boundary, bodyKey);
-    if (looksLikeXml(body, ct)) return extraPatterns.length > 0 || xmlProbe.test(body) ? redactXml(body, bodyKey) : body;
+    if (looksLikeXml(body, ct)) {
+      if (extraPatterns.length > 0) return redactXml(body, bodyKey, null);
+      const hints = matchStarts(xmlProbe, body);
+      return hints.length === 0 ? body : redactXml(body, bodyKey, hints.map((h) => h + 1));
+    }
     return otherText(body, ct);
   }
 

@@ -14,17 +14,22 @@ import { REDACTED } from './rules.js';
 
 /** A start or end tag: `<`, optional `/`, an optional prefix, the local name, attributes, `>`. */
 const TAG = /<(\/?)(?:[A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)((?:\s+[^\s=>/]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*(\/?)>/g;
+const TAG_AT = new RegExp(TAG.source, 'y');
 const ATTRIBUTE = /(\s+(?:[A-Za-z_][\w.-]*:)?)([A-Za-z_][\w.-]*)(\s*=\s*)("[^"]*"|'[^']*')/g;
 
 export function looksLikeXml(text: string, contentType: string): boolean {
   return contentType.includes('xml') || text.trimStart().startsWith('<');
 }
 
-export function redactXml(text: string, names: NameMatcher): string {
+/**
+ * `hints`: ascending positions where a sensitive word stands in a tag or attribute name (the
+ * XML probe's matches); only the tags holding one are looked at. null: every tag (user RegExps).
+ */
+export function redactXml(text: string, names: NameMatcher, hints: readonly number[] | null): string {
   let out = '';
   let copied = 0;
-  TAG.lastIndex = 0;
-  for (let m = TAG.exec(text); m !== null; m = TAG.exec(text)) {
+  /** Redacts what the tag matched at `m` holds; returns where the scan goes on. */
+  const visit = (m: RegExpExecArray): number => {
     const [whole, closing, local, attributes, selfClosing] = m as unknown as [string, string, string, string, string];
     if (closing === '' && attributes !== '') {
       // `before` is the white space and any namespace prefix: kept as written.
@@ -36,11 +41,12 @@ export function redactXml(text: string, names: NameMatcher): string {
         copied = at + attributes.length;
       }
     }
-    if (closing !== '' || selfClosing !== '' || !names.matches(local)) continue;
+    const after = m.index + whole.length;
+    if (closing !== '' || selfClosing !== '' || !names.matches(local)) return after;
     // A sensitive element: everything up to its matching end tag (same local name, nesting counted).
-    const contentStart = m.index + whole.length;
     let depth = 1;
     let contentEnd = text.length;
+    TAG.lastIndex = after;
     for (let n = TAG.exec(text); n !== null; n = TAG.exec(text)) {
       if (n[2] !== local || n[4] === '/') continue;
       depth += n[1] === '' ? 1 : -1;
@@ -49,11 +55,27 @@ export function redactXml(text: string, names: NameMatcher): string {
         break;
       }
     }
-    if (contentEnd > contentStart) {
-      out += text.slice(copied, contentStart) + REDACTED;
+    if (contentEnd > after) {
+      out += text.slice(copied, after) + REDACTED;
       copied = contentEnd;
     }
-    TAG.lastIndex = contentEnd;
+    return contentEnd;
+  };
+  if (hints === null) {
+    TAG.lastIndex = 0;
+    for (let m = TAG.exec(text); m !== null; m = TAG.exec(text)) TAG.lastIndex = visit(m);
+  } else {
+    let next = 0;
+    for (const hint of hints) {
+      if (hint < next) continue;
+      const start = text.lastIndexOf('<', hint);
+      if (start < next || start < 0) continue;
+      TAG_AT.lastIndex = start;
+      const m = TAG_AT.exec(text);
+      // The hint must lie in this tag (not in text after it).
+      if (m === null || start + m[0].length <= hint) continue;
+      next = visit(m);
+    }
   }
   return copied === 0 ? text : out + text.slice(copied);
 }
