@@ -11,7 +11,6 @@
 import { performance } from 'node:perf_hooks';
 import { compileRedactor, type Redactor } from '../core/event/redaction/index.js';
 import { syntheticSecrets } from '../test/helpers/secrets.js';
-import { ORDER_BODY_1KIB } from './capture/payload.js';
 import { median, numericFlags, round } from './common.js';
 
 const { rounds, kib } = numericFlags({ rounds: 15, kib: 64 });
