@@ -95,12 +95,7 @@ export function compileRedactor(settings: RedactionSettings): Redactor {
   }
 
   /** `contentType` as sent (a multipart boundary is case-sensitive), `ct` lower-cased. */
-  function byName(body: string, contentType: string, ct: string, url: string | undefined): string {
-    const first = body.trimStart()[0];
-    if (first === '{' || first === '[' || ct.includes('json')) {
-      const scanner = url !== undefined && CREDENTIAL_ENDPOINT.test(url) ? credentialJson : json;
-      return scanner.redactIfNeeded(body) ?? body;
-    }
+  function byName(body: string, contentType: string, ct: string): string {
     const boundary = multipartBoundary(contentType);
     if (boundary !== null) return redactMultipart(body, boundary, bodyKey);
     if (looksLikeXml(body, ct)) {
@@ -136,7 +131,15 @@ export function compileRedactor(settings: RedactionSettings): Redactor {
     },
     body(body, contentType, url) {
       if (body === null || body.length === 0 || body.startsWith('[binary body:')) return body;
-      return values.redact(redactCardNumbers(byName(body, contentType ?? '', contentType?.toLowerCase() ?? '', url)));
+      const ct = contentType?.toLowerCase() ?? '';
+      const first = body.trimStart()[0];
+      if (first === '{' || first === '[' || ct.includes('json')) {
+        // The JSON scanner finds card numbers itself (in strings and between them): a second
+        // card pass here cost 10k instructions per 1 KiB body (bench/capture, cachegrind).
+        const scanner = url !== undefined && CREDENTIAL_ENDPOINT.test(url) ? credentialJson : json;
+        return values.redact(scanner.redactIfNeeded(body) ?? body);
+      }
+      return values.redact(redactCardNumbers(byName(body, contentType ?? '', ct)));
     },
     text(text) {
       if (text === null || text.length === 0) return text;
