@@ -35,6 +35,14 @@ test('card numbers as bare numbers and inside strings; JSON nested in a string',
   t.deepEqual(JSON.parse(JSON.parse(body(nested)).payload), { refresh_token: R, keep: 1 });
 });
 
+test('a body labelled JSON that is not: card numbers with separators between strings are still redacted', (t) => {
+  t.is(body('card 4111 1111 1111 1111 declined'), `card "${R}" declined`);
+  t.is(body('{"n": 4111-1111-1111-1111}'), `{"n": "${R}"}`);
+  t.is(body('{"a":"x"} 4111 1111 1111 1111'), `{"a":"x"} "${R}"`);
+  // Not cards: a millisecond timestamp (network digit 1) and a failed Luhn check stay.
+  t.is(body('{"t": 1764000000000, "m": 4111 1111 1111 1112}'), '{"t": 1764000000000, "m": 4111 1111 1111 1112}');
+});
+
 /** Reference: parse, walk, redact, compare structurally. */
 function reference(value: unknown, sensitive: (k: string) => boolean): unknown {
   if (Array.isArray(value)) return value.map((v) => reference(v, sensitive));

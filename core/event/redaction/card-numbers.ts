@@ -35,8 +35,13 @@ function luhn(digits: string): boolean {
   return sum % 10 === 0;
 }
 
-/** Replaces card numbers (13–19 digits, spaces or dashes allowed, network digit, valid Luhn checksum). */
+/** Replaces card numbers (13–19 digits, spaces or dashes allowed, network digit, valid Luhn checksum) with `replacement`. */
+export function replaceCardNumbers(text: string, replacement: string): string {
+  return text.replace(CARD_CANDIDATE, (m) => (isCardNumber(m.replace(/[ -]/g, '')) ? replacement : m));
+}
+
+/** Card numbers in any text become `[REDACTED]`. */
 export function redactCardNumbers(text: string): string {
   if (!CARD_PROBE.test(text)) return text;
-  return text.replace(CARD_CANDIDATE, (m) => (isCardNumber(m.replace(/[ -]/g, '')) ? REDACTED : m));
+  return replaceCardNumbers(text, REDACTED);
 }

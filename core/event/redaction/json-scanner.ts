@@ -13,7 +13,7 @@
  * - Bare numbers that look like card numbers become "[REDACTED]".
  */
 
-import { CARD_PROBE_ALL, isCardNumber, redactCardNumbers } from './card-numbers.js';
+import { CARD_PROBE_ALL, redactCardNumbers, replaceCardNumbers } from './card-numbers.js';
 
 const REDACTED_LITERAL = '"[REDACTED]"';
 
@@ -145,17 +145,14 @@ export class JsonRedactor {
       const segmentEnd = q < 0 ? text.length : q;
       c = nextHint(cardStarts, c, i);
       if (c < cardStarts.length && cardStarts[c]! < segmentEnd) {
-        // Between strings: only punctuation, literals and numbers. Look for card-like numbers.
-        for (let d = i; d < segmentEnd; d++) {
-          const ch = text.charCodeAt(d);
-          if (ch < 48 || ch > 57) continue;
-          let e = d;
-          while (e < segmentEnd && text.charCodeAt(e) >= 48 && text.charCodeAt(e) <= 57) e++;
-          if (e - d >= 13 && isCardNumber(text.slice(d, e))) {
-            out += text.slice(copied, d) + REDACTED_LITERAL;
-            copied = e;
-          }
-          d = e;
+        // Between strings: numbers in valid JSON, any text in a body that only claims to be
+        // JSON. The same card rule as for text (separators allowed), so the redactor needs no
+        // second card pass over JSON bodies.
+        const segment = text.slice(i, segmentEnd);
+        const redacted = replaceCardNumbers(segment, REDACTED_LITERAL);
+        if (redacted !== segment) {
+          out += text.slice(copied, i) + redacted;
+          copied = segmentEnd;
         }
       }
       if (q < 0) break;
