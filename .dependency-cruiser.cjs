@@ -74,6 +74,19 @@ module.exports = {
       to: { path: '^(core|adapters|sinks|cli|index\\.ts|instance\\.ts)', pathNot: '^core/schema\\.ts$' },
     },
     {
+      name: 'only-the-compactor-writes-parquet',
+      comment: 'The vendored, patched Parquet writer (vendor/hyparquet-writer/VENDORED.md) is the compactor\'s alone.',
+      severity: 'error',
+      from: { pathNot: '^(lambdas/compactor/|vendor/hyparquet-writer/)' },
+      to: { path: '^vendor/' },
+    },
+    {
+      name: 'vendored-code-imports-no-project-code',
+      severity: 'error',
+      from: { path: '^vendor/' },
+      to: { path: '^(core|adapters|sinks|lambdas|cli|index\\.ts|instance\\.ts)' },
+    },
+    {
       name: 'no-circular',
       comment: 'No import circle of any kind: type-only circles hide a tangle as surely as value ones.',
       severity: 'error',

@@ -45,3 +45,25 @@ export class AthenaQueryTimeoutError extends Error {
 export class UnsafeSqlValueError extends Error {
   override name = 'UnsafeSqlValueError';
 }
+
+/** A raw object of a day being compacted could not be read as audit events: the day is left as it is. */
+export class UnreadableInputError extends Error {
+  override name = 'UnreadableInputError';
+  constructor(
+    /** The S3 key of the raw object. */
+    readonly key: string,
+    reason: string,
+  ) {
+    super(`${key}: ${reason}`);
+  }
+}
+
+/** A compaction request names no valid account-day (the account id as stored in the path, and YYYY-MM-DD). */
+export class CompactionRequestError extends Error {
+  override name = 'CompactionRequestError';
+}
+
+/** A scheduled compaction left days failed: thrown by the deployed handler so the Errors alarm fires. */
+export class CompactionFailedError extends Error {
+  override name = 'CompactionFailedError';
+}

@@ -16,6 +16,7 @@ import { CreateStreamCommand, DescribeStreamCommand, KinesisClient } from '@aws-
 import { S3Client } from '@aws-sdk/client-s3';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { S3Event } from 'aws-lambda';
+import { fixS3rverDelimitedListing } from './s3rver-listing.js';
 
 const require = createRequire(import.meta.url);
 
@@ -83,6 +84,7 @@ export interface LocalS3 {
 /** s3rver holding one bucket, in a temp directory that stop() removes. */
 export async function startLocalS3(bucket: string): Promise<LocalS3> {
   const S3rver = require('s3rver') as S3rverConstructor;
+  fixS3rverDelimitedListing();
   const directory = await mkdtemp(join(tmpdir(), 'http-audit-log-demo-s3-'));
   const server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory, configureBuckets: [{ name: bucket }] });
   const { port } = await server.run();

@@ -12,6 +12,7 @@ import { gunzipSync } from 'node:zlib';
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { s3ClientFor } from './s3-client.js';
 import type { S3Event } from 'aws-lambda';
+import { fixS3rverDelimitedListing } from '../../cli/demo/s3rver-listing.js';
 
 interface S3rverInstance {
   run(): Promise<{ port: number; address: string }>;
@@ -29,6 +30,8 @@ type S3rverConstructor = new (options: {
 export { s3ClientFor };
 
 const S3rver = createRequire(import.meta.url)('s3rver') as S3rverConstructor;
+// s3rver misses folders below the first with a delimiter; the compactor lists folders that way.
+fixS3rverDelimitedListing();
 
 export interface RunningS3rver {
   client: S3Client;

@@ -1,0 +1,157 @@
+/**
+ * Compacts one closed account-day: reads its raw objects, drops duplicate ids, sorts by time,
+ * writes the Parquet file(s), checks each by reading it back, writes the manifest, removes
+ * Parquet files of an earlier compaction that the new one does not have, and tags the raw
+ * objects as compacted (the bucket's lifecycle rule expires only tagged objects).
+ *
+ * Order matters for readers: the new files are in place before the manifest, and the raw
+ * objects are tagged only after both, so a failure at any step leaves the raw objects untagged
+ * and the next run does the day again.
+ */
+import { createHash } from 'node:crypto';
+import { DeleteObjectsCommand, GetObjectCommand, PutObjectCommand, PutObjectTaggingCommand, type S3Client } from '@aws-sdk/client-s3';
+import { parquetReadObjects } from 'hyparquet';
+import type { AuditEvent, PartitionValues } from '../../core/schema.js';
+import { mapWithConcurrencyLimit } from '../map-with-concurrency-limit.js';
+import { deduplicate } from './deduplicate.js';
+import { MANIFEST_FORMAT, madeFrom, parseManifest, type CompactionManifest, type OutputSummary } from './manifest.js';
+import { writeParquetFile, type ParquetFileOptions } from './parquet-file.js';
+import { readRawObject, type InputSummary } from './read-raw-objects.js';
+import { compactedFileKey, listObjects, listRawObjects, manifestKey, PARQUET_SUFFIX } from './s3-layout.js';
+import { partitionPath } from '../../core/schema.js';
+
+/** The tag the compactor sets on raw objects it has compacted and verified; the lifecycle rule filters on it. */
+export const COMPACTED_TAG = { Key: 'http-audit-log-compacted', Value: 'true' } as const;
+/** A day's events are split across files only past this much event JSON (one file is what Athena reads best). */
+export const SPLIT_SOURCE_BYTES = 512 * 1024 * 1024;
+const READ_CONCURRENCY = 4;
+
+export interface DayLocation {
+  s3: S3Client;
+  bucket: string;
+  prefix: string;
+  compactedPrefix: string;
+}
+
+export interface CompactedDay extends PartitionValues {
+  /** The (first) Parquet file. */
+  key: string;
+  keys: string[];
+  /** Raw objects read. */
+  inputs: number;
+  rows: number;
+  duplicatesDropped: number;
+  conflictingDuplicates: number;
+  /** Raw objects whose compacted tag could not be set (they stay, and are tagged by a later run). */
+  untagged: number;
+}
+
+export type DayOutcome =
+  | { status: 'compacted'; day: CompactedDay }
+  | { status: 'skipped'; reason: string };
+
+async function readManifest(at: DayLocation, day: PartitionValues): Promise<CompactionManifest | null> {
+  try {
+    const response = await at.s3.send(new GetObjectCommand({ Bucket: at.bucket, Key: manifestKey(at.compactedPrefix, day) }));
+    return parseManifest(await response.Body!.transformToString(), day);
+  } catch (error) {
+    if ((error as Error).name === 'NoSuchKey' || (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) return null;
+    throw error;
+  }
+}
+
+/** Splits sorted events into files of about SPLIT_SOURCE_BYTES of event JSON each. */
+function fileSlices(events: AuditEvent[], sourceBytes: number): AuditEvent[][] {
+  const files = Math.max(1, Math.ceil(sourceBytes / SPLIT_SOURCE_BYTES));
+  const per = Math.ceil(events.length / files);
+  return Array.from({ length: files }, (_, i) => events.slice(i * per, (i + 1) * per)).filter((s, i) => i === 0 || s.length > 0);
+}
+
+/** Reads the file back (hyparquet, its own reader) and checks it holds exactly these ids in this order. */
+async function checkReadBack(key: string, bytes: Uint8Array, events: readonly AuditEvent[]): Promise<void> {
+  const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+  const rows = await parquetReadObjects({ file, columns: ['id'] });
+  const bad = rows.length !== events.length ? -1 : rows.findIndex((r, i) => r.id !== events[i]!.id);
+  if (rows.length !== events.length || bad >= 0) {
+    throw new Error(`${key}: the written file does not read back as written (rows ${rows.length} of ${events.length}${bad >= 0 ? `, first wrong row ${bad}` : ''})`);
+  }
+}
+
+async function putFile(at: DayLocation, key: string, bytes: Uint8Array, rows: number): Promise<OutputSummary> {
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  await at.s3.send(new PutObjectCommand({
+    Bucket: at.bucket,
+    Key: key,
+    Body: bytes,
+    ContentType: 'application/vnd.apache.parquet',
+    // S3 refuses the PUT if the bytes arrive changed.
+    ContentMD5: createHash('md5').update(bytes).digest('base64'),
+    Metadata: { sha256, rows: String(rows) },
+  }));
+  return { key, rows, bytes: bytes.length, sha256 };
+}
+
+export interface CompactDayOptions {
+  parquet: ParquetFileOptions;
+  now: () => Date;
+}
+
+/** Compacts `day` unless its manifest already lists exactly its raw objects; throws UnreadableInputError for an input it cannot read. */
+export async function compactDay(at: DayLocation, day: PartitionValues, options: CompactDayOptions): Promise<DayOutcome> {
+  const objects = await listRawObjects(at.s3, at.bucket, at.prefix, day);
+  if (objects.length === 0) return { status: 'skipped', reason: 'no raw objects' };
+  const previous = await readManifest(at, day);
+  const compactedNow = await listObjects(at.s3, at.bucket, `${at.compactedPrefix}${partitionPath(day)}`);
+  const present = new Set(compactedNow.map((o) => o.key));
+  if (previous !== null && madeFrom(previous, objects) && previous.outputs.every((o) => present.has(o.key))) {
+    return { status: 'skipped', reason: 'up to date' };
+  }
+
+  const all: AuditEvent[] = [];
+  const inputs: InputSummary[] = [];
+  let sourceBytes = 0;
+  // Read in key order a few at a time; the first unreadable input fails the day.
+  for (let i = 0; i < objects.length; i += READ_CONCURRENCY) {
+    const batch = objects.slice(i, i + READ_CONCURRENCY);
+    for (const read of await Promise.all(batch.map((o) => readRawObject(at.s3, at.bucket, o, day, all)))) {
+      inputs.push(read.input);
+      sourceBytes += read.sourceBytes;
+    }
+  }
+  const lines = all.length;
+  const { events, duplicatesDropped, conflicting } = deduplicate(all);
+
+  const outputs: OutputSummary[] = [];
+  for (const [index, slice] of fileSlices(events, sourceBytes).entries()) {
+    const key = compactedFileKey(at.compactedPrefix, day, index);
+    const bytes = writeParquetFile(slice, { ...options.parquet, metadata: { account_id: day.account_id, dt: day.dt, rows: String(slice.length) } });
+    await checkReadBack(key, bytes, slice);
+    outputs.push(await putFile(at, key, bytes, slice.length));
+  }
+  const manifest: CompactionManifest = {
+    format: MANIFEST_FORMAT,
+    account_id: day.account_id,
+    dt: day.dt,
+    compactedAt: options.now().toISOString(),
+    codec: options.parquet.codec,
+    inputs,
+    outputs,
+    lines,
+    rows: events.length,
+    duplicatesDropped,
+    conflictingDuplicates: conflicting,
+  };
+  await at.s3.send(new PutObjectCommand({ Bucket: at.bucket, Key: manifestKey(at.compactedPrefix, day), Body: `${JSON.stringify(manifest, null, 2)}\n`, ContentType: 'application/json' }));
+
+  const written = new Set(outputs.map((o) => o.key));
+  const stale = compactedNow.filter((o) => o.key.endsWith(PARQUET_SUFFIX) && !written.has(o.key)).map((o) => ({ Key: o.key }));
+  if (stale.length > 0) await at.s3.send(new DeleteObjectsCommand({ Bucket: at.bucket, Delete: { Objects: stale, Quiet: true } }));
+
+  const tagged = await mapWithConcurrencyLimit(objects, READ_CONCURRENCY, (o) =>
+    at.s3.send(new PutObjectTaggingCommand({ Bucket: at.bucket, Key: o.key, Tagging: { TagSet: [COMPACTED_TAG] } })));
+  const untagged = tagged.filter((t) => t.status === 'rejected').length;
+  return {
+    status: 'compacted',
+    day: { ...day, key: outputs[0]!.key, keys: outputs.map((o) => o.key), inputs: objects.length, rows: events.length, duplicatesDropped, conflictingDuplicates: conflicting, untagged },
+  };
+}
