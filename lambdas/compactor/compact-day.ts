@@ -11,14 +11,13 @@
 import { createHash } from 'node:crypto';
 import { DeleteObjectsCommand, GetObjectCommand, PutObjectCommand, PutObjectTaggingCommand, type S3Client } from '@aws-sdk/client-s3';
 import { parquetReadObjects } from 'hyparquet';
-import type { AuditEvent, PartitionValues } from '../../core/schema.js';
+import { partitionPath, type AuditEvent, type PartitionValues } from '../../core/schema.js';
 import { mapWithConcurrencyLimit } from '../map-with-concurrency-limit.js';
 import { deduplicate } from './deduplicate.js';
 import { MANIFEST_FORMAT, madeFrom, parseManifest, type CompactionManifest, type OutputSummary } from './manifest.js';
 import { writeParquetFile, type ParquetFileOptions } from './parquet-file.js';
 import { readRawObject, type InputSummary } from './read-raw-objects.js';
 import { compactedFileKey, listObjects, listRawObjects, manifestKey, PARQUET_SUFFIX } from './s3-layout.js';
-import { partitionPath } from '../../core/schema.js';
 
 /** The tag the compactor sets on raw objects it has compacted and verified; the lifecycle rule filters on it. */
 export const COMPACTED_TAG = { Key: 'http-audit-log-compacted', Value: 'true' } as const;
