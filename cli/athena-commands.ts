@@ -4,7 +4,9 @@
  */
 import { AthenaClient } from '@aws-sdk/client-athena';
 import { type AthenaProgress, type AthenaRunOptions, runAthenaQuery, runAthenaStatement } from './athena-runner.js';
-import { DEFAULT_DATABASE, DEFAULT_TABLE, renderDdl, statementText } from './ddl.js';
+import {
+  DDL_KINDS, DEFAULT_COMPACTED_PREFIX, DEFAULT_DATABASE, DEFAULT_TABLE, renderAllDdl, renderDdl, statementText, tableNames,
+} from './ddl.js';
 import { bindQuery, tableReference } from './query-binder.js';
 import { getQuery, loadQueryCatalog } from './query-catalog.js';
 import { decodeAccountColumn } from './query-result.js';
@@ -26,20 +28,25 @@ const AWS_HELP = `  --workgroup W            Athena workgroup (default: the acco
   --region R               AWS region (default: AWS_REGION / the SDK's configuration)
   --timeout SECONDS        Stop the query after this long (default 1800)`;
 
-const DDL_HELP = `Usage: http-audit-log athena ddl [--projection] [--bucket B] [--prefix P]
+const DDL_HELP = `Usage: http-audit-log athena ddl [--projection] [--bucket B] [--prefix P] [--compacted-prefix C]
                                [--database D] [--table T] [--apply …]
 
-Prints the CREATE EXTERNAL TABLE statement for the audit log (classic partitions, loaded by
-the partition-loader Lambda), or with --projection the partition-projection variant (no loader;
-every query must then filter account_id with = or IN). --apply runs it on Athena instead,
-after CREATE DATABASE IF NOT EXISTS.
+Prints the audit log's three statements, in the order they run:
+  1. CREATE EXTERNAL TABLE T_raw        the raw gzip NDJSON under --prefix
+  2. CREATE EXTERNAL TABLE T_compacted  the compactor's Parquet under --compacted-prefix
+  3. CREATE OR REPLACE VIEW T           each event once, each day from exactly one table;
+                                        the named queries and \`athena query\` read this
+Classic partitions (loaded by the partition-loader Lambda or MSCK REPAIR TABLE), or with
+--projection partition projection (no loader; every query must then filter account_id with = or
+IN). --apply runs them on Athena instead, after CREATE DATABASE IF NOT EXISTS.
 
 Options:
-  --projection             The partition-projection DDL
+  --projection             The partition-projection tables
   --bucket B               The data bucket (left as \${bucket} when printing without it)
-  --prefix P               The data prefix inside the bucket, e.g. audit/ (default: none)
+  --prefix P               The raw data prefix inside the bucket, e.g. audit/ (default: none)
+  --compacted-prefix C     The compactor's output prefix (default ${DEFAULT_COMPACTED_PREFIX})
   --database D             Default ${DEFAULT_DATABASE}
-  --table T                Default ${DEFAULT_TABLE}
+  --table T                The view's name (default ${DEFAULT_TABLE}); the tables are T_raw, T_compacted
   --apply                  Run the DDL on Athena and wait for it (needs --bucket)
 ${AWS_HELP}
   -h, --help               This help
@@ -54,7 +61,7 @@ the rows. Account ids are given as the real ids; the CLI encodes them for the pa
 
 Options:
   --database D             Default ${DEFAULT_DATABASE}
-  --table T                Default ${DEFAULT_TABLE}
+  --table T                The view (or a table) to query; default ${DEFAULT_TABLE}, the view
 ${AWS_HELP}
 ${QUERY_OUTPUT_HELP}
 
@@ -95,7 +102,7 @@ function progressLine(io: CliIo): (p: AthenaProgress) => void {
 export async function athenaDdlCommand(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs('athena ddl', argv, {
     ...AWS_OPTIONS,
-    projection: { type: 'boolean' }, bucket: { type: 'string' }, prefix: { type: 'string' },
+    projection: { type: 'boolean' }, bucket: { type: 'string' }, prefix: { type: 'string' }, 'compacted-prefix': { type: 'string' },
     database: { type: 'string' }, table: { type: 'string' }, apply: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
@@ -104,17 +111,21 @@ export async function athenaDdlCommand(argv: string[], io: CliIo): Promise<numbe
   }
   if (positionals.length > 0) throw new UsageError(`athena ddl: unexpected arguments: ${positionals.join(' ')}`);
   const database = values.database ?? DEFAULT_DATABASE;
-  const ddl = renderDdl({ projection: values.projection ?? false, database, table: values.table ?? DEFAULT_TABLE, bucket: values.bucket, prefix: values.prefix });
+  const table = values.table ?? DEFAULT_TABLE;
+  const ddlOptions = {
+    projection: values.projection ?? false, database, table, bucket: values.bucket, prefix: values.prefix, compactedPrefix: values['compacted-prefix'],
+  };
   if (!values.apply) {
-    io.stdout.write(ddl);
+    io.stdout.write(renderAllDdl(ddlOptions));
     return 0;
   }
   if (!values.bucket) throw new UsageError('athena ddl --apply needs --bucket (the table LOCATION)');
   const options = athenaRunOptions(values, io, database);
   // The database must exist before a table can be created in it; run it outside the database's context.
   await runAthenaStatement(`CREATE DATABASE IF NOT EXISTS \`${database}\``, { ...options, database: 'default' });
-  await runAthenaStatement(statementText(ddl), options);
-  io.stdout.write(`table ${database}.${values.table ?? DEFAULT_TABLE} is in place${values.projection ? ' (partition projection)' : ''}\n`);
+  for (const kind of DDL_KINDS) await runAthenaStatement(statementText(renderDdl(kind, ddlOptions)), options);
+  const names = tableNames(table);
+  io.stdout.write(`tables ${database}.${names.raw} and ${database}.${names.compacted}${values.projection ? ' (partition projection)' : ''} and view ${database}.${names.view} are in place\n`);
   return 0;
 }
 

@@ -7,14 +7,17 @@ import {
 import { UsageError } from './usage-error.js';
 
 function localQueryHelp(): string {
-  return `Usage: http-audit-log local query NAME --dir DIR [--param NAME=VALUE …]
+  return `Usage: http-audit-log local query NAME [--dir DIR] [--compacted-dir DIR] [--param NAME=VALUE …]
 
-Runs a named query with DuckDB over a local copy of the storage layout:
-DIR/account_id=<id>/dt=<YYYY-MM-DD>/*.json.gz|*.ndjson|*.json (the file sink's folder or a
-downloaded S3 prefix). Same SQL and parameters as \`athena query\`.
+Runs a named query with DuckDB over local copies of the storage layouts, through the same view
+as Athena's (each event once; a day with a compacted file is read from it, other days from the
+raw files, duplicate ids dropped). Same SQL and parameters as \`athena query\`.
 
 Options:
-  --dir DIR                The folder holding the account_id=… folders (required)
+  --dir DIR                The raw layout: DIR/account_id=<id>/dt=<YYYY-MM-DD>/*.json.gz|*.ndjson|*.json
+                           (the file sink's folder or a downloaded raw prefix)
+  --compacted-dir DIR      The compacted layout: DIR/account_id=<id>/dt=<YYYY-MM-DD>/*.parquet
+                           (a downloaded compacted prefix); at least one of the two
 ${QUERY_OUTPUT_HELP}
 
 Queries:
@@ -23,11 +26,13 @@ ${listQueries(loadQueryCatalog())}
 }
 
 export async function localQueryCommand(argv: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseCommandArgs('local query', argv, { ...QUERY_OUTPUT_OPTIONS, dir: { type: 'string' } });
+  const { values, positionals } = parseCommandArgs('local query', argv, {
+    ...QUERY_OUTPUT_OPTIONS, dir: { type: 'string' }, 'compacted-dir': { type: 'string' },
+  });
   const name = queryNameOrHelp('local query', positionals, values.help, io, localQueryHelp);
   if (name === undefined) return 0;
-  if (!values.dir) throw new UsageError('local query: --dir is required');
-  const result = await runLocalNamedQuery({ name, dir: values.dir, params: collectParams(values.param) });
+  if (!values.dir && !values['compacted-dir']) throw new UsageError('local query: --dir or --compacted-dir is required');
+  const result = await runLocalNamedQuery({ name, dir: values.dir, compactedDir: values['compacted-dir'], params: collectParams(values.param) });
   writeResult(io, result, values);
   return 0;
 }

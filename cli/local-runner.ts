@@ -1,23 +1,22 @@
 /**
- * Runs the named queries with DuckDB over a local copy of the storage layout
- * (`<dir>/account_id=<id>/dt=<YYYY-MM-DD>/<file>`): the `file` sink's folder or a downloaded prefix.
+ * Runs the named queries with DuckDB over local copies of the storage layouts (cli/local-layout.ts).
  *
- * The view it queries mirrors the Athena table: the data columns are schema v1 minus
- * `account_id`, typed from AUDIT_EVENT_FIELDS, and `account_id`/`dt` come from the folder names
- * as strings (the ENCODED account id, like Athena's partition column). Malformed lines become
- * all-NULL rows, as with the OpenX SerDe's `ignore.malformed.json`.
+ * The view it queries mirrors Athena's `audit_events` view (athena/create-view.sql): each event
+ * once, each (account_id, dt) from exactly one layout. Days with a compacted Parquet file come
+ * from it, `time` formatted back to the ISO string; other days come from the raw files, first copy
+ * of each id by file name, lines without an id (malformed JSON: all-NULL rows, as with the OpenX
+ * SerDe's `ignore.malformed.json`) kept. Columns are schema v1 minus `account_id`, typed from
+ * AUDIT_EVENT_FIELDS, then `account_id`/`dt` from the folder names as strings (the ENCODED
+ * account id, like Athena's partition column).
  */
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBType } from '@duckdb/node-api';
-import { AUDIT_EVENT_FIELDS, parsePartitionPath } from '../core/schema.js';
+import { AUDIT_EVENT_FIELDS } from '../core/schema.js';
+import { layoutFiles, type LocalLayout } from './local-layout.js';
 import { getQuery } from './query-catalog.js';
 import { bindQuery, type QueryParams, sqlStringLiteral } from './query-binder.js';
 import { type CellValue, decodeAccountColumn, type QueryResult, type Row } from './query-result.js';
-import { UsageError } from './usage-error.js';
 
-/** File endings read: gzip NDJSON from the Lambda, plain NDJSON from the file sink. */
-export const AUDIT_DATA_EXTENSIONS = ['.json.gz', '.ndjson', '.json'] as const;
+export { AUDIT_DATA_EXTENSIONS, listAuditDataFiles, listCompactedFiles, type LocalLayout } from './local-layout.js';
 const VIEW_NAME = 'audit_events';
 
 const DUCKDB_TYPES: Record<string, string> = {
@@ -38,28 +37,6 @@ export function duckDbColumnsSpec(): string {
   return `{${entries.join(', ')}}`;
 }
 
-/**
- * Every data file in the layout below `dir`, sorted. Listed here rather than with a read_json glob
- * (a three-level wildcard path works in DuckDB) because one glob per ending fails when that ending has no files,
- * and a glob would also pick up files outside the layout. Files outside the layout (wrong folder
- * names, other endings) are skipped, as Athena would not read them as partitions either.
- */
-export function listAuditDataFiles(dir: string): string[] {
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`--dir ${dir} is not a directory`);
-  const files: string[] = [];
-  for (const account of readdirSync(dir)) {
-    if (!account.startsWith('account_id=') || !statSync(join(dir, account)).isDirectory()) continue;
-    for (const day of readdirSync(join(dir, account))) {
-      if (!statSync(join(dir, account, day)).isDirectory()) continue;
-      for (const file of readdirSync(join(dir, account, day))) {
-        const relative = `${account}/${day}/${file}`;
-        if (AUDIT_DATA_EXTENSIONS.some((ext) => file.endsWith(ext)) && parsePartitionPath(relative)) files.push(join(dir, relative));
-      }
-    }
-  }
-  return files.sort();
-}
-
 function plainValue(value: unknown, type: DuckDBType): CellValue {
   if (value === null || value === undefined) return null;
   if (typeof value === 'bigint') return Number.isSafeInteger(Number(value)) ? Number(value) : value.toString();
@@ -70,23 +47,52 @@ function plainValue(value: unknown, type: DuckDBType): CellValue {
   return String(value);
 }
 
-/** The `CREATE VIEW audit_events` statement over `files` (also used by bench/duckdb-pruning.ts). */
-export function auditEventsViewSql(files: readonly string[]): string {
-  return `CREATE VIEW ${VIEW_NAME} AS SELECT * FROM read_json([${files.map(sqlStringLiteral).join(', ')}],
-      format = 'newline_delimited', columns = ${duckDbColumnsSpec()}, ignore_errors = true,
-      hive_partitioning = true, hive_types = {'account_id': VARCHAR, 'dt': VARCHAR})`;
+const DATA_COLUMNS = AUDIT_EVENT_FIELDS.filter((f) => f.name !== 'account_id').map((f) => f.name);
+const quoted = (name: string) => `"${name}"`;
+const HIVE_TYPES = "hive_partitioning = true, hive_types = {'account_id': VARCHAR, 'dt': VARCHAR}";
+
+/** The raw rows: every file read, then the first copy of each id per partition (by file name). */
+function rawRowsSql(files: readonly string[]): string {
+  const columns = [...DATA_COLUMNS, 'account_id', 'dt'].map(quoted).join(', ');
+  return `SELECT ${columns} FROM (
+      SELECT *, row_number() OVER (PARTITION BY "account_id", "dt", "id" ORDER BY "filename") AS "copy_number"
+      FROM read_json([${files.map(sqlStringLiteral).join(', ')}],
+        format = 'newline_delimited', columns = ${duckDbColumnsSpec()}, ignore_errors = true, filename = true, ${HIVE_TYPES})
+    ) AS "raw"
+    WHERE ("copy_number" = 1 OR "id" IS NULL)`;
 }
 
-/** Runs `sql` (which names the table `audit_events`) over the data files below `dir`. */
-export async function runLocalSql(dir: string, sql: string): Promise<QueryResult> {
-  const files = listAuditDataFiles(dir);
-  if (files.length === 0) {
-    throw new UsageError(`no audit data below ${dir}: expected account_id=<id>/dt=<YYYY-MM-DD>/<file>(${AUDIT_DATA_EXTENSIONS.join('|')})`);
-  }
+/** The compacted rows, `time` back to the raw ISO string (the view runs with TimeZone UTC). */
+function compactedRowsSql(files: readonly string[]): string {
+  const columns = DATA_COLUMNS.map((name) => (name === 'time' ? `strftime("time", '%Y-%m-%dT%H:%M:%S.%gZ') AS "time"` : quoted(name)));
+  return `SELECT ${[...columns, '"account_id"', '"dt"'].join(', ')}
+    FROM read_parquet([${files.map(sqlStringLiteral).join(', ')}], ${HIVE_TYPES})`;
+}
+
+/**
+ * `CREATE VIEW audit_events` over the two layouts' files (either list may be empty). Raw rows of a
+ * day that has a compacted file are left out. Run `SET TimeZone = 'UTC'` first (runLocalSql does).
+ */
+export function auditEventsViewSql(rawFiles: readonly string[], compactedFiles: readonly string[] = []): string {
+  if (rawFiles.length === 0 && compactedFiles.length === 0) throw new Error('auditEventsViewSql needs at least one file');
+  if (compactedFiles.length === 0) return `CREATE VIEW ${VIEW_NAME} AS ${rawRowsSql(rawFiles)}`;
+  if (rawFiles.length === 0) return `CREATE VIEW ${VIEW_NAME} AS ${compactedRowsSql(compactedFiles)}`;
+  return `CREATE VIEW ${VIEW_NAME} AS
+    WITH "compacted" AS (${compactedRowsSql(compactedFiles)})
+    SELECT * FROM "compacted"
+    UNION ALL
+    SELECT * FROM (${rawRowsSql(rawFiles)}) AS "raw"
+    WHERE NOT EXISTS (SELECT 1 FROM "compacted" AS c WHERE c."account_id" = "raw"."account_id" AND c."dt" = "raw"."dt")`;
+}
+
+/** Runs `sql` (which names the view `audit_events`) over the local layouts. */
+export async function runLocalSql(layout: LocalLayout, sql: string): Promise<QueryResult> {
+  const files = layoutFiles(layout);
   const instance = await DuckDBInstance.create();
   const connection = await instance.connect();
   try {
-    await connection.run(auditEventsViewSql(files));
+    await connection.run("SET TimeZone = 'UTC'");
+    await connection.run(auditEventsViewSql(files.raw, files.compacted));
     const reader = await connection.runAndReadAll(sql);
     const columns = reader.columnNames();
     const types = reader.columnTypes();
@@ -102,11 +108,9 @@ export async function runLocalSql(dir: string, sql: string): Promise<QueryResult
   }
 }
 
-export interface LocalQueryRequest {
+export interface LocalQueryRequest extends LocalLayout {
   /** A query name from athena/queries/. */
   name: string;
-  /** The root of the layout (the folder holding the account_id=… folders). */
-  dir: string;
   params: QueryParams;
   /** Another folder of named queries (tests); default athena/queries/. */
   queriesDir?: string;
@@ -115,7 +119,7 @@ export interface LocalQueryRequest {
 /** A named query's result (columns and rows) over a local copy of the layout. */
 export async function runLocalNamedQuery(request: LocalQueryRequest): Promise<QueryResult> {
   const query = getQuery(request.name, request.queriesDir);
-  return runLocalSql(request.dir, bindQuery(query, request.params, VIEW_NAME));
+  return runLocalSql(request, bindQuery(query, request.params, VIEW_NAME));
 }
 
 /** A named query's rows over a local copy of the layout: for tests and the demo. */

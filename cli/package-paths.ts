@@ -25,7 +25,7 @@ function findPackageRoot(start: string): string {
 
 const packageRoot = findPackageRoot(dirname(fileURLToPath(import.meta.url)));
 
-/** The folder holding create-table.sql and create-table-projection.sql. */
+/** The folder holding the DDL (create-*.sql) and the named queries. */
 export const ATHENA_DIR = join(packageRoot, 'athena');
 /** The folder of named queries: one `<name>.sql` each. */
 export const QUERIES_DIR = join(ATHENA_DIR, 'queries');

@@ -5,7 +5,7 @@
  * whatever day the demo runs on.
  */
 import { encodeAccountId } from '../../core/schema.js';
-import { runLocalNamedQuery, runLocalSql } from '../local-runner.js';
+import { type LocalLayout, runLocalNamedQuery, runLocalSql } from '../local-runner.js';
 import { sqlStringLiteral, type QueryParams } from '../query-binder.js';
 import type { QueryResult } from '../query-result.js';
 import { formatTable } from '../table-printer.js';
@@ -28,21 +28,21 @@ function single(result: QueryResult, what: string): Record<string, unknown> {
   return row;
 }
 
-export async function storedTotals(dir: string): Promise<StoredTotals> {
-  const row = single(await runLocalSql(dir, 'SELECT count(*) AS n, count(DISTINCT id) AS ids FROM audit_events'), 'rows');
+export async function storedTotals(layout: LocalLayout): Promise<StoredTotals> {
+  const row = single(await runLocalSql(layout, 'SELECT count(*) AS n, count(DISTINCT id) AS ids FROM audit_events'), 'rows');
   return { rows: Number(row.n), distinctIds: Number(row.ids) };
 }
 
 /** Picks parameters for each named query from what was stored, then runs them. */
-export async function runNamedQueries(dir: string, featuredAccount: string): Promise<QueryRun[]> {
-  const busiest = single(await runLocalSql(dir, `
+export async function runNamedQueries(layout: LocalLayout, featuredAccount: string): Promise<QueryRun[]> {
+  const busiest = single(await runLocalSql(layout, `
     SELECT account_id, dt, count(*) AS n FROM audit_events
     GROUP BY account_id, dt ORDER BY (account_id = ${sqlStringLiteral(encodeAccountId(featuredAccount))}) DESC, n DESC, dt LIMIT 1`), 'account day');
-  const days = single(await runLocalSql(dir, `SELECT min(dt) AS first, max(dt) AS last FROM audit_events WHERE account_id <> '_none'`), 'days');
-  const errorDay = single(await runLocalSql(dir, `
+  const days = single(await runLocalSql(layout, `SELECT min(dt) AS first, max(dt) AS last FROM audit_events WHERE account_id <> '_none'`), 'days');
+  const errorDay = single(await runLocalSql(layout, `
     SELECT dt, count(*) AS n FROM audit_events WHERE status >= 400 OR error IS NOT NULL
     GROUP BY dt ORDER BY n DESC, dt LIMIT 1`), 'errors');
-  const trail = single(await runLocalSql(dir, `
+  const trail = single(await runLocalSql(layout, `
     SELECT request_id, account_id, dt, count(*) AS calls FROM audit_events WHERE request_id IS NOT NULL
     GROUP BY request_id, account_id, dt ORDER BY calls DESC, request_id LIMIT 1`), 'request ids');
 
@@ -56,7 +56,7 @@ export async function runNamedQueries(dir: string, featuredAccount: string): Pro
     { name: 'request-trail', params: { request_id: String(trail.request_id), account_id: String(trail.account_id), dt: String(trail.dt) } },
   ];
   const runs: QueryRun[] = [];
-  for (const { name, params } of plan) runs.push({ name, params, result: await runLocalNamedQuery({ name, dir, params }) });
+  for (const { name, params } of plan) runs.push({ name, params, result: await runLocalNamedQuery({ ...layout, name, params }) });
   return runs;
 }
 

@@ -103,9 +103,9 @@ export async function runDemo(options: DemoOptions): Promise<number> {
       const errorObjects = (await listAllKeys(s3.client, BUCKET, errorPrefixFor(PREFIX))).length;
       step(`downloaded s3://${BUCKET}/${PREFIX}: ${downloaded.objects} objects, ${downloaded.bytes} bytes gzip, ${downloaded.lines} lines → ${workDir}`);
 
-      const runs = await runNamedQueries(workDir, FEATURED_ACCOUNT);
+      const runs = await runNamedQueries({ dir: workDir }, FEATURED_ACCOUNT);
       for (const run of runs) printQueryRun(run, print);
-      const totals = await storedTotals(workDir);
+      const totals = await storedTotals({ dir: workDir });
       print('\n');
       step(`DuckDB read ${totals.rows} rows (${totals.distinctIds} distinct event ids)`);
 

@@ -6,6 +6,7 @@ import { gzipSync } from 'node:zlib';
 import test from 'ava';
 import { partitionOf, partitionPath } from '../../core/schema.js';
 import { listAuditDataFiles, runLocalQuery, runLocalSql } from '../../cli/local-runner.js';
+import { writeCompactedFixture, writeFixture } from '../helpers/athena-fixture.js';
 import { auditEventFactory } from '../helpers/factories.js';
 
 const ndjson = (events: object[]) => events.map((e) => `${JSON.stringify(e)}\n`).join('');
@@ -44,7 +45,7 @@ test('a malformed line becomes an all-NULL row (as with ignore.malformed.json) a
   const folder = join(dir, partitionPath(partitionOf(good)));
   mkdirSync(folder, { recursive: true });
   writeFileSync(join(folder, 'a.ndjson'), `${JSON.stringify(good)}\n{"id": "broken\n`);
-  const all = await runLocalSql(dir, 'SELECT count(*) AS n, count(id) AS with_id FROM audit_events');
+  const all = await runLocalSql({ dir }, 'SELECT count(*) AS n, count(id) AS with_id FROM audit_events');
   t.deepEqual(all.rows, [{ n: 2, with_id: 1 }]);
   const rows = await runLocalQuery({ name: 'requests-per-method', dir, params: { account_id: 'acme', dt: '2026-03-02' } });
   t.is(rows.length, 1);
@@ -57,7 +58,7 @@ test('the view has the Athena table columns: schema v1 minus account_id, then th
   const folder = join(dir, partitionPath(partitionOf(e)));
   mkdirSync(folder, { recursive: true });
   writeFileSync(join(folder, 'a.ndjson'), ndjson([e]));
-  const result = await runLocalSql(dir, 'SELECT * FROM audit_events');
+  const result = await runLocalSql({ dir }, 'SELECT * FROM audit_events');
   t.is(result.columns.at(-2), 'account_id');
   t.is(result.columns.at(-1), 'dt');
   t.is(result.columns.filter((c) => c === 'account_id').length, 1);
@@ -68,5 +69,43 @@ test('the view has the Athena table columns: schema v1 minus account_id, then th
 test('a folder without audit data is a clear error, not an empty answer', async (t) => {
   const dir = tempDir();
   await t.throwsAsync(runLocalQuery({ name: 'errors', dir, params: { dt: '2026-03-01' } }), { message: /no audit data below .*account_id=<id>\/dt=<YYYY-MM-DD>/ });
-  await t.throwsAsync(runLocalQuery({ name: 'errors', dir: join(dir, 'missing'), params: { dt: '2026-03-01' } }), { message: /is not a directory/ });
+  await t.throwsAsync(runLocalQuery({ name: 'errors', dir: join(dir, 'missing'), params: { dt: '2026-03-01' } }), { message: /--dir .* is not a directory/ });
+});
+
+test('compacted layout: the view gives the same columns and values as the raw one (time back to the ISO string, maps as objects)', async (t) => {
+  const events = [
+    auditEventFactory({ time: '2026-03-04T10:00:00.001Z', request_headers: { 'x-a': '1' }, status: null, error: 'ECONNRESET' }),
+    auditEventFactory({ time: '2026-03-04T23:59:59.999Z', account_id: null }),
+  ];
+  const rawDir = tempDir();
+  const compactedDir = tempDir();
+  await writeFixture(rawDir, events);
+  await writeCompactedFixture(compactedDir, events);
+  const sql = 'SELECT * FROM audit_events ORDER BY "time"';
+  const raw = await runLocalSql({ dir: rawDir }, sql);
+  const compacted = await runLocalSql({ compactedDir }, sql);
+  t.deepEqual(compacted.columns, raw.columns);
+  t.deepEqual(compacted.rows, raw.rows);
+  t.is(compacted.rows[0]!.time, '2026-03-04T10:00:00.001Z');
+  t.deepEqual(compacted.rows[0]!.request_headers, { 'x-a': '1' });
+});
+
+test('a compacted day is read from the compacted layout only: a raw object that arrived after compaction waits for the next run', async (t) => {
+  const compactedEvents = [auditEventFactory({ time: '2026-03-05T10:00:00.000Z' }), auditEventFactory({ time: '2026-03-05T11:00:00.000Z' })];
+  const late = auditEventFactory({ time: '2026-03-05T12:00:00.000Z' });
+  const otherDay = auditEventFactory({ time: '2026-03-06T09:00:00.000Z' });
+  const rawDir = tempDir();
+  const compactedDir = tempDir();
+  await writeFixture(rawDir, [...compactedEvents, late, otherDay, otherDay]);
+  await writeCompactedFixture(compactedDir, compactedEvents);
+  const result = await runLocalSql({ dir: rawDir, compactedDir }, 'SELECT dt, id FROM audit_events ORDER BY "time"');
+  t.deepEqual(result.rows, [
+    ...compactedEvents.map((e) => ({ dt: '2026-03-05', id: e.id })),
+    { dt: '2026-03-06', id: otherDay.id },
+  ]);
+});
+
+test('--compacted-dir without Parquet files and no --dir is a clear error', async (t) => {
+  await t.throwsAsync(runLocalSql({ compactedDir: tempDir() }, 'SELECT 1'), { message: /no audit data below .*\.parquet/ });
+  await t.throwsAsync(runLocalSql({}, 'SELECT 1'), { message: /give --dir .*--compacted-dir/ });
 });

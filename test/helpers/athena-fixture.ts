@@ -11,7 +11,10 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import type { LocalLayout } from '../../cli/local-layout.js';
 import { type AuditEvent, partitionOf, partitionPath, validateAuditEvent } from '../../core/schema.js';
+import { deduplicate } from '../../lambdas/compactor/deduplicate.js';
+import { availableCodec, writeParquetFile } from '../../lambdas/compactor/parquet-file.js';
 import { auditEventFactory } from './factories.js';
 
 /** Needs encoding (slash, space, unicode) and would break out of a naively quoted literal. */
@@ -72,19 +75,23 @@ export function fixtureEvents(): AuditEvent[] {
  * `account_id=<encoded>/dt=<day>/shardId-000-<n>.json.gz`, several files per partition.
  * Returns the paths written.
  */
-export async function writeFixture(dir: string, events: readonly AuditEvent[]): Promise<string[]> {
-  const byPartition = new Map<string, AuditEvent[]>();
+function byPartition(events: readonly AuditEvent[]): Map<string, AuditEvent[]> {
+  const partitions = new Map<string, AuditEvent[]>();
   for (const event of events) {
     const folder = partitionPath(partitionOf(event));
-    byPartition.set(folder, [...(byPartition.get(folder) ?? []), event]);
+    partitions.set(folder, [...(partitions.get(folder) ?? []), event]);
   }
+  return partitions;
+}
+
+export async function writeFixture(dir: string, events: readonly AuditEvent[], filePrefix = 'shardId-000'): Promise<string[]> {
   const written: string[] = [];
   let fileNumber = 0;
-  for (const [folder, partitionEvents] of byPartition) {
+  for (const [folder, partitionEvents] of byPartition(events)) {
     await mkdir(join(dir, folder), { recursive: true });
     for (let start = 0; start < partitionEvents.length; start += EVENTS_PER_FILE) {
       const lines = partitionEvents.slice(start, start + EVENTS_PER_FILE).map((e) => `${JSON.stringify(e)}\n`).join('');
-      const path = join(dir, folder, `shardId-000-${fileNumber++}.json.gz`);
+      const path = join(dir, folder, `${filePrefix}-${fileNumber++}.json.gz`);
       await writeFile(path, gzipSync(lines));
       written.push(path);
     }
@@ -98,6 +105,48 @@ export async function createFixtureDir(): Promise<{ dir: string; events: AuditEv
   const events = fixtureEvents();
   await writeFixture(dir, events);
   return { dir, events };
+}
+
+/** Writes `events` below `dir` in the compacted layout, one Parquet file per partition, as the compactor does. */
+export async function writeCompactedFixture(dir: string, events: readonly AuditEvent[]): Promise<void> {
+  const codec = availableCodec();
+  for (const [folder, partitionEvents] of byPartition(events)) {
+    await mkdir(join(dir, folder), { recursive: true });
+    await writeFile(join(dir, folder, 'events-00000.parquet'), writeParquetFile(deduplicate([...partitionEvents]).events, codec));
+  }
+}
+
+/** The layouts the named queries must answer the same over: the answer never depends on where a day is stored. */
+export const FIXTURE_LAYOUTS = ['raw', 'raw with duplicates', 'compacted', 'compacted and raw'] as const;
+export type FixtureLayout = (typeof FIXTURE_LAYOUTS)[number];
+
+/**
+ * The fixture in each of FIXTURE_LAYOUTS below one temporary folder:
+ *   raw                  the gzip NDJSON layout;
+ *   raw with duplicates  the same plus every third event again in other objects (at-least-once delivery);
+ *   compacted            one Parquet file per partition;
+ *   compacted and raw    the second day compacted, and the raw layout (with duplicates) still holding
+ *                        every day, as between compaction and the raw objects' expiry.
+ */
+export async function createFixtureLayouts(): Promise<{ root: string; events: AuditEvent[]; layouts: Record<FixtureLayout, LocalLayout> }> {
+  const root = mkdtempSync(join(tmpdir(), 'audit-athena-layouts-'));
+  const events = fixtureEvents();
+  const again = events.filter((_, i) => i % 3 === 0);
+  await writeFixture(join(root, 'raw'), events);
+  await writeFixture(join(root, 'duplicated'), events);
+  await writeFixture(join(root, 'duplicated'), again, 'shardId-001');
+  await writeCompactedFixture(join(root, 'compacted'), events);
+  await writeCompactedFixture(join(root, 'compacted-one-day'), events.filter((e) => e.time.startsWith(FIXTURE_DAYS[1])));
+  return {
+    root,
+    events,
+    layouts: {
+      raw: { dir: join(root, 'raw') },
+      'raw with duplicates': { dir: join(root, 'duplicated') },
+      compacted: { compactedDir: join(root, 'compacted') },
+      'compacted and raw': { dir: join(root, 'duplicated'), compactedDir: join(root, 'compacted-one-day') },
+    },
+  };
 }
 
 /** `a` before `b` by time, then id: the order the named queries use. */

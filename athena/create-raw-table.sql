@@ -1,4 +1,4 @@
--- The audit log table, classic partitions: someone must register each (account_id, dt) partition
+-- The raw table, classic partitions: someone must register each (account_id, dt) partition
 -- (the partition-loader Lambda, or MSCK REPAIR TABLE) before Athena sees its data.
 --
 -- Data columns are schema v1 (core/schema.ts AUDIT_EVENT_FIELDS) minus `account_id`: Athena
@@ -8,8 +8,8 @@
 -- The CLI encodes the ids you pass to the named queries; in hand-written SQL use the encoded form.
 --
 -- Column names are in backticks because `time` is a reserved word in Athena DDL.
--- Placeholders ${database}, ${table}, ${bucket}, ${prefix} are filled by `http-audit-log athena ddl`.
-CREATE EXTERNAL TABLE IF NOT EXISTS `${database}`.`${table}` (
+-- Placeholders ${database}, ${raw_table}, ${bucket}, ${prefix} are filled by `http-audit-log athena ddl`.
+CREATE EXTERNAL TABLE IF NOT EXISTS `${database}`.`${raw_table}` (
   `id` string,
   `time` string,
   `user_id` string,

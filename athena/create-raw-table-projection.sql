@@ -1,4 +1,4 @@
--- The audit log table with partition projection: Athena computes the partitions from the query,
+-- The raw table (gzip NDJSON as the kinesis-to-s3 Lambda or Firehose writes it) with partition projection: Athena computes the partitions from the query,
 -- so no partition loader is needed. The price, enforced by Athena:
 --   * every query MUST filter `account_id` with `=` or `IN (…)` on constant values (the column is
 --     `injected`: Athena cannot list the accounts). A query across all accounts (e.g. `errors`
@@ -9,9 +9,9 @@
 -- partition column holding the ENCODED account id from the S3 path: safe ids as they are, other
 -- ids as `~` + base64url(UTF-8), `_none` for events outside any account.
 --
--- Placeholders ${database}, ${table}, ${bucket}, ${prefix} are filled by `http-audit-log athena ddl
+-- Placeholders ${database}, ${raw_table}, ${bucket}, ${prefix} are filled by `http-audit-log athena ddl
 -- --projection`; ${account_id} and ${dt} in storage.location.template are Athena's own and stay.
-CREATE EXTERNAL TABLE IF NOT EXISTS `${database}`.`${table}` (
+CREATE EXTERNAL TABLE IF NOT EXISTS `${database}`.`${raw_table}` (
   `id` string,
   `time` string,
   `user_id` string,
