@@ -15,15 +15,20 @@ const HELP = `Usage: http-audit-log <command> [options]
 Commands:
   athena ddl     Print (or --apply) the Athena table DDL, classic partitions or --projection
   athena query   Run a named query on Athena and print the rows
-  local query    Run a named query with DuckDB over a local copy of the storage layout
+  local query    Run a named query with DuckDB over a local copy of the storage layouts
+  compact        Compact closed account-days into one deduplicated Parquet file each
 
 Run \`http-audit-log <command> --help\` for a command's options and the list of queries.
 `;
 
 type Command = (argv: string[], io: CliIo) => Promise<number>;
 
-async function loadCommand(group: string, name: string): Promise<Command | undefined> {
+/** Commands without a second word. */
+const SINGLE_COMMANDS = new Set(['compact']);
+
+async function loadCommand(group: string, name: string | undefined): Promise<Command | undefined> {
   try {
+    if (group === 'compact') return (await import('./compact-command.js')).compactCommand;
     if (group === 'athena') {
       const m = await import('./athena-commands.js');
       return name === 'ddl' ? m.athenaDdlCommand : name === 'query' ? m.athenaQueryCommand : undefined;
@@ -34,8 +39,8 @@ async function loadCommand(group: string, name: string): Promise<Command | undef
     }
     return undefined;
   } catch (error) {
-    const missing = /Cannot find (?:package|module) '(@aws-sdk\/client-athena|@duckdb\/node-api)'/.exec((error as Error).message);
-    if (missing) throw new MissingPeerDependencyError(missing[1] as string, `http-audit-log ${group} ${name}`);
+    const missing = /Cannot find (?:package|module) '(@aws-sdk\/client-athena|@aws-sdk\/client-s3|@duckdb\/node-api|hyparquet)'/.exec((error as Error).message);
+    if (missing) throw new MissingPeerDependencyError(missing[1] as string, `http-audit-log ${[group, name].filter(Boolean).join(' ')}`);
     throw error;
   }
 }
@@ -48,13 +53,15 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       (group === undefined ? io.stderr : io.stdout).write(HELP);
       return group === undefined ? 2 : 0;
     }
-    const command = name === undefined || name.startsWith('-') ? undefined : await loadCommand(group, name);
+    const command = SINGLE_COMMANDS.has(group) ? await loadCommand(group, undefined)
+      : name === undefined || name.startsWith('-') ? undefined : await loadCommand(group, name);
+    if (command && SINGLE_COMMANDS.has(group)) return await command(argv.slice(1), io);
     if (!command) {
       if (name === '--help' || name === '-h') {
         io.stdout.write(HELP);
         return 0;
       }
-      throw new UsageError(`unknown command "${[group, name].filter(Boolean).join(' ')}"; commands: athena ddl, athena query, local query`);
+      throw new UsageError(`unknown command "${[group, name].filter(Boolean).join(' ')}"; commands: athena ddl, athena query, local query, compact`);
     }
     return await command(rest, io);
   } catch (error) {

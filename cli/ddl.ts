@@ -6,14 +6,14 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DEFAULT_COMPACTED_PREFIX } from '../lambdas/compactor/defaults.js';
 import { ATHENA_DIR } from './package-paths.js';
 import { UsageError } from './usage-error.js';
 
 export const DEFAULT_DATABASE = 'http_audit_log';
 /** The view's name: the one the named queries and `athena query` read. */
 export const DEFAULT_TABLE = 'audit_events';
-/** The compactor's default output prefix (lambdas/compactor DEFAULT_COMPACTED_PREFIX). */
-export const DEFAULT_COMPACTED_PREFIX = 'audit-compacted/';
+export { DEFAULT_COMPACTED_PREFIX };
 
 /** The three statements, in the order they must run (the view needs both tables). */
 export const DDL_KINDS = ['raw', 'compacted', 'view'] as const;

@@ -14,7 +14,8 @@ import type { Context } from 'aws-lambda';
 import { isAccountPartitionValue, isDtValue, type PartitionValues } from '../../core/schema.js';
 import { optionalEnv, requireEnv, validateBucketName, validateDataPrefix } from '../configuration.js';
 import { CompactionFailedError, CompactionRequestError, LambdaConfigurationError, UnreadableInputError } from '../errors.js';
-import { closesAt, DEFAULT_LATENESS_MS, isClosed, oldestDayLookedAt } from './closed-days.js';
+import { closesAt, isClosed, oldestDayLookedAt } from './closed-days.js';
+import { DEFAULT_COMPACTED_PREFIX, DEFAULT_LATENESS_MS, DEFAULT_LOOKBACK_DAYS, DEFAULT_PREFIX } from './defaults.js';
 import { compactDay, type CompactedDay } from './compact-day.js';
 import { availableCodec } from './parquet-file.js';
 import { listRawDays } from './s3-layout.js';
@@ -30,10 +31,7 @@ export const COMPACTOR_ENV = {
   lookbackDays: 'AUDIT_LOG_LOOKBACK_DAYS',
 } as const;
 
-export const DEFAULT_PREFIX = 'audit/';
-export const DEFAULT_COMPACTED_PREFIX = 'audit-compacted/';
-/** A run without arguments looks this many days back: past Kinesis' longest default retention (7 days) and a day more. */
-export const DEFAULT_LOOKBACK_DAYS = 8;
+export { DEFAULT_COMPACTED_PREFIX, DEFAULT_LATENESS_MS, DEFAULT_LOOKBACK_DAYS, DEFAULT_PREFIX } from './defaults.js';
 /** A run without arguments stops starting days when less than this is left of the invocation. */
 const TIME_RESERVE_MS = 120_000;
 
@@ -132,7 +130,7 @@ export function createHandler(options: CompactorOptions): Compactor {
         report.skipped.push({ ...day, reason: 'time limit of this invocation; the next run takes it' });
         continue;
       }
-      if (isClosed(day.dt, latenessMs, now())) await one(day, report);
+      await one(day, report);
     }
     return report;
   };

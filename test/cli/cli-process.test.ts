@@ -26,7 +26,7 @@ test.after.always(() => rmSync(dir, { recursive: true, force: true }));
 test.serial('--help lists the commands and exits 0; no arguments prints it to stderr and exits 2', async (t) => {
   const help = await cli('--help');
   t.is(help.code, 0);
-  for (const command of ['athena ddl', 'athena query', 'local query']) t.true(help.stdout.includes(command), command);
+  for (const command of ['athena ddl', 'athena query', 'local query', 'compact']) t.true(help.stdout.includes(command), command);
   const bare = await cli();
   t.is(bare.code, 2);
   t.true(bare.stderr.includes('Usage: http-audit-log'));
