@@ -17,7 +17,7 @@ const PAGE_SIZE = 100_000;
 export interface DownloadSummary {
   objects: number;
   bytes: number;
-  /** NDJSON lines in all objects (after gunzip). */
+  /** NDJSON lines in all gzip NDJSON objects (after gunzip); other objects (Parquet, manifests) count none. */
   lines: number;
 }
 
@@ -46,7 +46,7 @@ export async function downloadPrefix(s3: S3Client, bucket: string, prefix: strin
     await writeFile(target, bytes);
     summary.objects += 1;
     summary.bytes += bytes.length;
-    summary.lines += gunzipSync(bytes).toString('utf8').split('\n').filter((line) => line.length > 0).length;
+    if (key.endsWith('.json.gz')) summary.lines += gunzipSync(bytes).toString('utf8').split('\n').filter((line) => line.length > 0).length;
   }
   return summary;
 }

@@ -5,7 +5,7 @@
  * whatever day the demo runs on.
  */
 import { encodeAccountId } from '../../core/schema.js';
-import { type LocalLayout, runLocalNamedQuery, runLocalSql } from '../local-runner.js';
+import { type LocalLayout, type LocalQueryResult, runLocalNamedQuery, runLocalSql } from '../local-runner.js';
 import { sqlStringLiteral, type QueryParams } from '../query-binder.js';
 import type { QueryResult } from '../query-result.js';
 import { formatTable } from '../table-printer.js';
@@ -13,11 +13,11 @@ import { formatTable } from '../table-printer.js';
 export interface QueryRun {
   name: string;
   params: QueryParams;
-  result: QueryResult;
+  result: LocalQueryResult;
 }
 
 export interface StoredTotals {
-  /** Rows DuckDB reads (one per stored line). */
+  /** Rows of the view (each event once, whichever layout holds its day). */
   rows: number;
   distinctIds: number;
 }

@@ -2,10 +2,12 @@
  * The whole pipeline on one machine, in the order data flows:
  *
  *   apps ─ auditLog(kinesis) ─▶ kinesalite ─ poller ─▶ kinesis-to-s3 handler ─▶ s3rver
+ *        (plus 4 % of the records put into the stream twice: at-least-once delivery)
  *        s3rver object-created events ─▶ partition loader's parsing (prints its ALTER TABLE)
- *        s3rver ─ download ─▶ temp dir ─▶ DuckDB runs athena/queries ─▶ tables
+ *        s3rver ─ download ─▶ temp dir ─▶ DuckDB runs athena/queries through the view ─▶ tables
+ *        compactor ─▶ one Parquet file per account-day ─▶ the same queries again, bytes compared
  *
- * and then it checks that nothing was lost on the way. Everything it starts is stopped in
+ * and then it checks that nothing was lost or counted twice on the way. Everything it starts is stopped in
  * `finally`, so the process exits on its own, pass or fail.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -20,6 +22,8 @@ import { downloadPrefix, listAllKeys } from './download.js';
 import { startKinesisPoller } from './kinesis-poller.js';
 import { startLocalKinesis, startLocalS3, type LocalKinesis, type LocalS3 } from './local-aws.js';
 import { collectPartitions } from './partitions.js';
+import { compactEveryDay, compareQueryBytes, formatQueryBytes } from './compaction.js';
+import { DUPLICATE_EVERY, injectDuplicates } from './duplicates.js';
 import { printQueryRun, runNamedQueries, storedTotals } from './queries.js';
 import { startStoreApi, type StoreApi } from './store-api.js';
 import { DEMO_ACCOUNTS, planTraffic, sendTraffic } from './traffic.js';
@@ -35,8 +39,10 @@ const STREAM = 'http-audit-log-demo';
 const SHARDS = 2;
 const BUCKET = 'http-audit-log-demo';
 const PREFIX = 'audit/';
+const COMPACTED_PREFIX = 'audit-compacted/';
 const ATHENA_DATABASE = 'http_audit_log';
-const ATHENA_TABLE = 'audit_events';
+/** The raw table, whose partitions the loader adds (the view `audit_events` reads it and the compacted table). */
+const ATHENA_RAW_TABLE = 'audit_events_raw';
 const SEED = 20261125;
 /** Shown in requests-per-method: the account whose id needs encoding in the S3 path. */
 const FEATURED_ACCOUNT = "o'hara & sons";
@@ -50,6 +56,7 @@ export async function runDemo(options: DemoOptions): Promise<number> {
 
   const stops: Array<() => Promise<void>> = [];
   let workDir: string | null = null;
+  let compactedDir: string | null = null;
   try {
     const kinesis: LocalKinesis = await startLocalKinesis(STREAM, SHARDS);
     stops.push(kinesis.stop);
@@ -90,12 +97,15 @@ export async function runDemo(options: DemoOptions): Promise<number> {
       const sent = apps.audit.stats();
       step(`apps stopped, auditLog closed: ${sent.sent} events sent to Kinesis (dropped ${sent.dropped}, failed ${sent.failed})`);
 
+      const injected = await injectDuplicates(kinesis.client, STREAM);
+      step(`put ${injected} records into the stream a second time (1 in ${DUPLICATE_EVERY}), as a PutRecords whose answer was lost would`);
+
       const polled = await poller.drain();
       step(`poller drained ${SHARDS} shards: ${polled.records} records in ${polled.invocations} kinesis-to-s3 invocations (last Lambda log line below)`);
       if (lambdaLog.length > 0) print(`         ${lambdaLog[lambdaLog.length - 1]}\n`);
 
       step(`partition loader: ${partitions.counts.notifications} S3 notifications, ${partitions.partitions().length} partitions; the statement it would run:`);
-      for (const statement of partitions.statements(ATHENA_DATABASE, ATHENA_TABLE)) print(`${statement.sql}\n`);
+      for (const statement of partitions.statements(ATHENA_DATABASE, ATHENA_RAW_TABLE)) print(`${statement.sql}\n`);
       print(`partitions (account_id decoded): ${partitions.partitions().map((p) => `${decodeAccountId(p.values.account_id) ?? '(none)'}/${p.values.dt}`).join(', ')}\n`);
 
       workDir = await mkdtemp(join(tmpdir(), 'http-audit-log-demo-data-'));
@@ -103,20 +113,45 @@ export async function runDemo(options: DemoOptions): Promise<number> {
       const errorObjects = (await listAllKeys(s3.client, BUCKET, errorPrefixFor(PREFIX))).length;
       step(`downloaded s3://${BUCKET}/${PREFIX}: ${downloaded.objects} objects, ${downloaded.bytes} bytes gzip, ${downloaded.lines} lines → ${workDir}`);
 
-      const runs = await runNamedQueries({ dir: workDir }, FEATURED_ACCOUNT);
+      const raw = { dir: workDir };
+      const runs = await runNamedQueries(raw, FEATURED_ACCOUNT);
       for (const run of runs) printQueryRun(run, print);
-      const totals = await storedTotals({ dir: workDir });
+      const before = await storedTotals(raw);
       print('\n');
-      step(`DuckDB read ${totals.rows} rows (${totals.distinctIds} distinct event ids)`);
+      step(`the view over the raw layout: ${before.rows} rows (${before.distinctIds} distinct event ids; the ${injected} copies counted once)`);
+
+      const { report, asOf } = await compactEveryDay(s3.client, BUCKET, PREFIX, COMPACTED_PREFIX, scale.days);
+      const sum = (f: (d: (typeof report.compacted)[number]) => number) => report.compacted.reduce((n, d) => n + f(d), 0);
+      step(`compactor (clock at ${asOf.toISOString()}, when today closes): ${report.compacted.length} account-days, ${sum((d) => d.inputs)} raw objects → ${sum((d) => d.rows)} rows, ${sum((d) => d.duplicatesDropped)} duplicates dropped, ${report.failed.length} failed`);
+
+      compactedDir = await mkdtemp(join(tmpdir(), 'http-audit-log-demo-compacted-'));
+      const compactedDownload = await downloadPrefix(s3.client, BUCKET, COMPACTED_PREFIX, compactedDir);
+      const compactedObjects = (await listAllKeys(s3.client, BUCKET, COMPACTED_PREFIX)).filter((k) => k.endsWith('.parquet')).length;
+      step(`downloaded s3://${BUCKET}/${COMPACTED_PREFIX}: ${compactedObjects} Parquet objects and their manifests, ${compactedDownload.bytes} bytes (raw: ${downloaded.objects} objects, ${downloaded.bytes} bytes)`);
+
+      const both = { dir: workDir, compactedDir };
+      const bytes = await compareQueryBytes(runs, both);
+      step('bytes each named query read, raw layout vs after compaction (same rows both times):');
+      print(formatQueryBytes(bytes));
+      const totals = await storedTotals(both);
+      step(`the view after compaction: ${totals.rows} rows (${totals.distinctIds} distinct event ids)`);
 
       return {
         sent: sent.sent,
         dropped: sent.dropped + sent.failed,
         auditErrors: apps.auditErrors,
+        injectedDuplicates: injected,
         polled: polled.records,
         stored: downloaded.lines,
+        queriedBeforeCompaction: before.rows,
+        compactedRows: sum((d) => d.rows),
+        duplicatesDropped: sum((d) => d.duplicatesDropped),
+        compactionFailures: report.failed.map((d) => `${d.account_id}/${d.dt}: ${d.error}`),
+        accountDays: partitions.partitions().length,
+        compactedObjects,
         queried: totals.rows,
         distinctIds: totals.distinctIds,
+        queriesThatChanged: bytes.filter((b) => !b.sameRows).map((b) => b.name),
         malformedObjects: errorObjects,
         partitionsAnnounced: partitions.partitions().length,
         emptyQueries: runs.filter((r) => r.result.rows.length === 0).map((r) => r.name),
@@ -124,15 +159,15 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     }).finally(() => { console.log = consoleLog; });
 
     const problems = checkNothingLost(counts);
-    print(`${counts.sent} events sent, ${counts.stored} stored, ${counts.queried} queried\n`);
+    print(`${counts.sent} events sent, ${counts.stored} lines stored (${counts.injectedDuplicates} of them duplicates), ${counts.compactedRows} compacted, ${counts.queried} queried\n`);
     if (problems.length > 0) {
       print(`DEMO FAILED:\n${problems.map((p) => `  - ${p}`).join('\n')}\n`);
       return 1;
     }
-    step('OK: every event the apps produced reached S3 and the query results');
+    step('OK: every event the apps produced reached S3 and the query results exactly once, before and after compaction');
     return 0;
   } finally {
     for (const stop of stops.reverse()) await stop().catch((err: unknown) => print(`while stopping: ${String(err)}\n`));
-    if (workDir !== null) await rm(workDir, { recursive: true, force: true });
+    for (const dir of [workDir, compactedDir]) if (dir !== null) await rm(dir, { recursive: true, force: true });
   }
 }

@@ -42,7 +42,7 @@ test('demo --short: runs the whole pipeline, prints every query as a table, lose
   t.true(run.ms < LIMIT_MS, context);
 
   // The partition loader's statement, with the encoded account among the partitions.
-  t.regex(run.stdout, /ALTER TABLE `http_audit_log`\.`audit_events` ADD IF NOT EXISTS\n {2}PARTITION \(account_id = '/);
+  t.regex(run.stdout, /ALTER TABLE `http_audit_log`\.`audit_events_raw` ADD IF NOT EXISTS\n {2}PARTITION \(account_id = '/);
   t.true(run.stdout.includes("account_id = '~"), 'an encoded account id partition');
   t.true(run.stdout.includes("o'hara & sons"), 'the account id that needs encoding, decoded in the output');
 
@@ -60,12 +60,20 @@ test('demo --short: runs the whole pipeline, prints every query as a table, lose
   }
   t.notRegex(run.stdout, /^\(0 rows\)$/m, 'no empty table');
 
-  // The verdict line: the same number at every stage.
-  const verdict = /^(\d+) events sent, (\d+) stored, (\d+) queried$/m.exec(run.stdout);
+  // The verdict line: every event stored once per copy, compacted and queried exactly once.
+  const verdict = /^(\d+) events sent, (\d+) lines stored \((\d+) of them duplicates\), (\d+) compacted, (\d+) queried$/m.exec(run.stdout);
   t.truthy(verdict, context);
-  const [sent, stored, queried] = verdict!.slice(1).map(Number) as [number, number, number];
+  const [sent, stored, duplicates, compacted, queried] = verdict!.slice(1).map(Number) as [number, number, number, number, number];
   t.true(sent > 100, `sent ${sent}`);
-  t.is(stored, sent);
+  t.true(duplicates > 0, 'duplicates were injected');
+  t.is(stored, sent + duplicates);
+  t.is(compacted, sent);
   t.is(queried, sent);
+  t.regex(run.stdout, new RegExp(`the view over the raw layout: ${sent} rows \\(${sent} distinct event ids`));
+  t.regex(run.stdout, new RegExp(`→ ${sent} rows, ${duplicates} duplicates dropped, 0 failed`));
+
+  // Bytes per named query before and after compaction, for all five, with the same rows both times.
+  for (const name of Object.keys(tables)) t.regex(run.stdout, new RegExp(`^  ${name} +[\\d.]+ KiB +[\\d.]+ KiB +[\\d.]+ %$`, 'm'), name);
+  t.notRegex(run.stdout, /ROWS DIFFER/);
   t.false(run.stdout.includes('DEMO FAILED'));
 });
