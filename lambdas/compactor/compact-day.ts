@@ -7,15 +7,20 @@
  * Order matters for readers: the new files are in place before the manifest, and the raw
  * objects are tagged only after both, so a failure at any step leaves the raw objects untagged
  * and the next run does the day again.
+ *
+ * A day compacted before is never rebuilt from its raw objects alone: some may have expired
+ * since. Its previous output is read back and only the raw objects new since are added
+ * (previous-compaction.ts).
  */
 import { createHash } from 'node:crypto';
-import { DeleteObjectsCommand, GetObjectCommand, PutObjectCommand, PutObjectTaggingCommand, type S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectsCommand, PutObjectCommand, PutObjectTaggingCommand, type S3Client } from '@aws-sdk/client-s3';
 import { parquetReadObjects } from 'hyparquet';
 import { partitionPath, type AuditEvent, type PartitionValues } from '../../core/schema.js';
 import { mapWithConcurrencyLimit } from '../map-with-concurrency-limit.js';
 import { deduplicate } from './deduplicate.js';
-import { MANIFEST_FORMAT, madeFrom, parseManifest, type CompactionManifest, type OutputSummary } from './manifest.js';
+import { MANIFEST_FORMAT, type CompactionManifest, type OutputSummary } from './manifest.js';
 import { writeParquetFile, type ParquetFileOptions } from './parquet-file.js';
+import { objectsNotIn, readManifest, readPreviousEvents } from './previous-compaction.js';
 import { readRawObject, type InputSummary } from './read-raw-objects.js';
 import { compactedFileKey, listObjects, listRawObjects, manifestKey, PARQUET_SUFFIX } from './s3-layout.js';
 
@@ -48,16 +53,6 @@ export interface CompactedDay extends PartitionValues {
 export type DayOutcome =
   | { status: 'compacted'; day: CompactedDay }
   | { status: 'skipped'; reason: string };
-
-async function readManifest(at: DayLocation, day: PartitionValues): Promise<CompactionManifest | null> {
-  try {
-    const response = await at.s3.send(new GetObjectCommand({ Bucket: at.bucket, Key: manifestKey(at.compactedPrefix, day) }));
-    return parseManifest(await response.Body!.transformToString(), day);
-  } catch (error) {
-    if ((error as Error).name === 'NoSuchKey' || (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) return null;
-    throw error;
-  }
-}
 
 /** Splits sorted events into files of about SPLIT_SOURCE_BYTES of event JSON each. */
 function fileSlices(events: AuditEvent[], sourceBytes: number): AuditEvent[][] {
@@ -99,26 +94,38 @@ export interface CompactDayOptions {
 export async function compactDay(at: DayLocation, day: PartitionValues, options: CompactDayOptions): Promise<DayOutcome> {
   const objects = await listRawObjects(at.s3, at.bucket, at.prefix, day);
   if (objects.length === 0) return { status: 'skipped', reason: 'no raw objects' };
-  const previous = await readManifest(at, day);
+  const previous = await readManifest(at.s3, at.bucket, at.compactedPrefix, day);
   const compactedNow = await listObjects(at.s3, at.bucket, `${at.compactedPrefix}${partitionPath(day)}`);
   const present = new Set(compactedNow.map((o) => o.key));
-  if (previous !== null && madeFrom(previous, objects) && previous.outputs.every((o) => present.has(o.key))) {
-    return { status: 'skipped', reason: 'up to date' };
-  }
+  // A manifest whose files are gone (deleted by hand) cannot be carried forward: start again from the raw objects.
+  const carried = previous !== null && previous.outputs.every((o) => present.has(o.key)) ? previous : null;
+  const toRead = carried === null ? objects : objectsNotIn(carried, objects);
+  if (toRead.length === 0) return { status: 'skipped', reason: 'up to date' };
 
   const all: AuditEvent[] = [];
+  if (carried !== null) await readPreviousEvents(at.s3, at.bucket, carried, all);
+  const carriedRows = all.length;
   const inputs: InputSummary[] = [];
   let sourceBytes = 0;
   // Read in key order a few at a time; the first unreadable input fails the day.
-  for (let i = 0; i < objects.length; i += READ_CONCURRENCY) {
-    const batch = objects.slice(i, i + READ_CONCURRENCY);
+  for (let i = 0; i < toRead.length; i += READ_CONCURRENCY) {
+    const batch = toRead.slice(i, i + READ_CONCURRENCY);
     for (const read of await Promise.all(batch.map((o) => readRawObject(at.s3, at.bucket, o, day, all)))) {
       inputs.push(read.input);
       sourceBytes += read.sourceBytes;
     }
   }
-  const lines = all.length;
-  const { events, duplicatesDropped, conflicting } = deduplicate(all);
+  const newLines = all.length - carriedRows;
+  const { events, duplicatesDropped: droppedNow, conflicting: conflictingNow } = deduplicate(all);
+  // Totals over every compaction of the day: the manifest speaks for the whole day.
+  const lines = (carried?.lines ?? 0) + newLines;
+  const duplicatesDropped = (carried?.duplicatesDropped ?? 0) + droppedNow;
+  const conflicting = (carried?.conflictingDuplicates ?? 0) + conflictingNow;
+  // Expired inputs stay listed: the manifest names everything the day was made from.
+  const rewritten = new Set(inputs.map((i) => i.key));
+  const allInputs = [...(carried?.inputs ?? []).filter((i) => !rewritten.has(i.key)), ...inputs].sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
+  // Split by the day's whole size, estimated from the carried rows' share when some came from Parquet.
+  if (carriedRows > 0 && newLines > 0) sourceBytes = Math.round((sourceBytes / newLines) * (carriedRows + newLines));
 
   const outputs: OutputSummary[] = [];
   for (const [index, slice] of fileSlices(events, sourceBytes).entries()) {
@@ -133,7 +140,7 @@ export async function compactDay(at: DayLocation, day: PartitionValues, options:
     dt: day.dt,
     compactedAt: options.now().toISOString(),
     codec: options.parquet.codec,
-    inputs,
+    inputs: allInputs,
     outputs,
     lines,
     rows: events.length,
@@ -151,6 +158,6 @@ export async function compactDay(at: DayLocation, day: PartitionValues, options:
   const untagged = tagged.filter((t) => t.status === 'rejected').length;
   return {
     status: 'compacted',
-    day: { ...day, key: outputs[0]!.key, keys: outputs.map((o) => o.key), inputs: objects.length, rows: events.length, duplicatesDropped, conflictingDuplicates: conflicting, untagged },
+    day: { ...day, key: outputs[0]!.key, keys: outputs.map((o) => o.key), inputs: allInputs.length, rows: events.length, duplicatesDropped, conflictingDuplicates: conflicting, untagged },
   };
 }

@@ -8,7 +8,6 @@
 import type { PartitionValues } from '../../core/schema.js';
 import type { ParquetCodec } from './parquet-file.js';
 import type { InputSummary } from './read-raw-objects.js';
-import type { ListedObject } from './s3-layout.js';
 
 export const MANIFEST_FORMAT = 'http-audit-log/compaction-manifest@1';
 
@@ -48,11 +47,4 @@ export function parseManifest(text: string, day: PartitionValues): CompactionMan
   if (m === null || typeof m !== 'object' || m.format !== MANIFEST_FORMAT || m.account_id !== day.account_id || m.dt !== day.dt) return null;
   if (!Array.isArray(m.inputs) || !Array.isArray(m.outputs)) return null;
   return m as CompactionManifest;
-}
-
-/** True when the manifest was made from exactly these raw objects (same keys, same ETags). */
-export function madeFrom(manifest: CompactionManifest, objects: readonly ListedObject[]): boolean {
-  if (manifest.inputs.length !== objects.length) return false;
-  const etags = new Map(manifest.inputs.map((i) => [i.key, i.etag]));
-  return objects.every((o) => etags.get(o.key) === o.etag);
 }

@@ -4,7 +4,7 @@
  * kinesis-to-s3 Lambda writes them (gzip NDJSON under account_id=…/dt=…/).
  */
 import { gzipSync } from 'node:zlib';
-import { GetObjectCommand, GetObjectTaggingCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, GetObjectTaggingCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { DuckDBInstance } from '@duckdb/node-api';
 import test from 'ava';
 import { parquetMetadata, parquetReadObjects } from 'hyparquet';
@@ -173,6 +173,55 @@ test('a raw object arriving late for a compacted day makes the next run recompac
     t.like(again.compacted[0], { inputs: 2, rows: 30, duplicatesDropped: 5 });
     t.deepEqual((await manifestOf(s3)).inputs.map((i) => i.key), [rawKey('a'), rawKey('late')]);
     t.is((await parquetReadObjects({ file: asArrayBuffer(await readObjectBytes(s3.client, BUCKET, again.compacted[0]!.key)), columns: ['id'] })).length, 30);
+  } finally {
+    await s3.stop();
+  }
+});
+
+test('raw objects expired by the lifecycle rule never take events out of a compacted day: a late object is added to the previous output', async (t) => {
+  const s3 = await startS3rver([BUCKET]);
+  try {
+    const events = eventsOfDay(40);
+    await putRaw(s3, rawKey('a'), events.slice(0, 20));
+    await putRaw(s3, rawKey('b'), events.slice(20, 30));
+    const compact = createHandler({ s3: s3.client, bucket: BUCKET, now: () => AFTER_CLOSE });
+    t.like((await compact()).compacted[0], { inputs: 2, rows: 30 });
+    // The lifecycle rule expires a, then b's late neighbour arrives (with two copies of known events).
+    await s3.client.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: rawKey('a') }));
+    t.deepEqual((await compact()).skipped, [{ account_id: 'acme', dt: DAY, reason: 'up to date' }], 'fewer raw objects alone is no reason to rewrite');
+    await putRaw(s3, rawKey('late'), [...events.slice(30), events[0]!, events[25]!]);
+    const again = await compact();
+    t.like(again.compacted[0], { inputs: 3, rows: 40, duplicatesDropped: 2 });
+    const ids = (await parquetReadObjects({ file: asArrayBuffer(await readObjectBytes(s3.client, BUCKET, again.compacted[0]!.key)), columns: ['id'] })).map((r) => r.id);
+    t.deepEqual([...ids].sort(), events.map((e) => e.id).sort());
+    const manifest = await manifestOf(s3);
+    t.deepEqual(manifest.inputs.map((i) => i.key), [rawKey('a'), rawKey('b'), rawKey('late')], 'the expired input stays named');
+    t.like(manifest, { rows: 40, lines: 42, duplicatesDropped: 2 });
+    // Carried rows come back as the events they were: the same rows DuckDB reads from a fresh compaction of all 40.
+    const carried = await duckDbRows(await readObjectBytes(s3.client, BUCKET, again.compacted[0]!.key));
+    t.deepEqual(carried.map((r) => r.id), [...events].sort((x, y) => (x.time < y.time ? -1 : x.time > y.time ? 1 : x.id < y.id ? -1 : 1)).map((e) => e.id));
+  } finally {
+    await s3.stop();
+  }
+});
+
+test('a previous output changed since its manifest fails the day by name; nothing is rewritten', async (t) => {
+  const s3 = await startS3rver([BUCKET]);
+  try {
+    await putRaw(s3, rawKey('a'), eventsOfDay(10));
+    const compact = createHandler({ s3: s3.client, bucket: BUCKET, now: () => AFTER_CLOSE });
+    const first = (await compact()).compacted[0]!;
+    const original = await readObjectBytes(s3.client, BUCKET, first.key);
+    const altered = Buffer.from(original);
+    altered[100] = altered[100]! ^ 0xff;
+    await s3.client.send(new PutObjectCommand({ Bucket: BUCKET, Key: first.key, Body: altered }));
+    await putRaw(s3, rawKey('late'), eventsOfDay(3));
+    const report = await compact();
+    t.deepEqual(report.compacted, []);
+    t.like(report.failed[0], { key: first.key });
+    t.regex(report.failed[0]!.error, /has changed since its manifest was written/);
+    t.deepEqual(await readObjectBytes(s3.client, BUCKET, first.key), altered);
+    t.is((await manifestOf(s3)).inputs.length, 1);
   } finally {
     await s3.stop();
   }
