@@ -1,9 +1,9 @@
 /**
  * `http-audit-log athena ddl …` and `http-audit-log athena query …`: print or apply the table DDL,
- * run a named query on Athena and print its rows.
+ * run a named query on Athena and print its rows. @aws-sdk/client-athena (an optional peer) is
+ * imported only to talk to Athena, so that `--help` and printing the DDL work without it.
  */
-import { AthenaClient } from '@aws-sdk/client-athena';
-import { type AthenaProgress, type AthenaRunOptions, runAthenaQuery, runAthenaStatement } from './athena-runner.js';
+import type { AthenaProgress, AthenaRunOptions } from './athena-runner.js';
 import {
   DDL_KINDS, DEFAULT_COMPACTED_PREFIX, DEFAULT_DATABASE, DEFAULT_TABLE, renderAllDdl, renderDdl, statementText, tableNames,
 } from './ddl.js';
@@ -72,13 +72,13 @@ ${listQueries(loadQueryCatalog())}
 
 interface AwsValues { workgroup?: string; 'output-location'?: string; region?: string; timeout?: string }
 
-function athenaRunOptions(values: AwsValues, io: CliIo, database: string): AthenaRunOptions {
+async function athenaRunOptions(values: AwsValues, io: CliIo, database: string): Promise<AthenaRunOptions> {
   const outputLocation = values['output-location'];
   if (outputLocation !== undefined && !outputLocation.startsWith('s3://')) throw new UsageError(`--output-location must be an s3:// URL, got ${outputLocation}`);
   const timeoutSeconds = Number(values.timeout ?? '1800');
   if (!Number.isInteger(timeoutSeconds) || timeoutSeconds <= 0) throw new UsageError('--timeout must be a positive number of seconds');
   return {
-    client: new AthenaClient(values.region ? { region: values.region } : {}),
+    client: new (await import('@aws-sdk/client-athena')).AthenaClient(values.region ? { region: values.region } : {}),
     database,
     ...(values.workgroup ? { workgroup: values.workgroup } : {}),
     ...(outputLocation ? { outputLocation } : {}),
@@ -120,7 +120,8 @@ export async function athenaDdlCommand(argv: string[], io: CliIo): Promise<numbe
     return 0;
   }
   if (!values.bucket) throw new UsageError('athena ddl --apply needs --bucket (the table LOCATION)');
-  const options = athenaRunOptions(values, io, database);
+  const options = await athenaRunOptions(values, io, database);
+  const { runAthenaStatement } = await import('./athena-runner.js');
   // The database must exist before a table can be created in it; run it outside the database's context.
   await runAthenaStatement(`CREATE DATABASE IF NOT EXISTS \`${database}\``, { ...options, database: 'default' });
   for (const kind of DDL_KINDS) await runAthenaStatement(statementText(renderDdl(kind, ddlOptions)), options);
@@ -137,7 +138,9 @@ export async function athenaQueryCommand(argv: string[], io: CliIo): Promise<num
   if (name === undefined) return 0;
   const database = values.database ?? DEFAULT_DATABASE;
   const sql = bindQuery(getQuery(name), collectParams(values.param), tableReference(values.table ?? DEFAULT_TABLE, database));
-  const result = await runAthenaQuery(sql, athenaRunOptions(values, io, database));
+  const options = await athenaRunOptions(values, io, database);
+  const { runAthenaQuery } = await import('./athena-runner.js');
+  const result = await runAthenaQuery(sql, options);
   writeResult(io, decodeAccountColumn(result), values);
   return 0;
 }

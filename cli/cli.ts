@@ -1,8 +1,8 @@
 /**
  * Argument routing for `http-audit-log`: picks the command, loads its module, maps errors to exit
- * codes (0 ok, 1 failure, 2 usage). Command modules are imported on demand so that `--help` and
- * `local …` work without @aws-sdk/client-athena, and `athena …` without @duckdb/node-api
- * (both are optional peer dependencies).
+ * codes (0 ok, 1 failure, 2 usage). Command modules are imported on demand, and each imports its
+ * optional peer (@aws-sdk/client-athena, @aws-sdk/client-s3, hyparquet, @duckdb/node-api) only
+ * when it runs: every `--help`, and `athena ddl` without --apply, need none of them.
  */
 import { MissingPeerDependencyError } from '../core/errors.js';
 import type { CliIo } from './query-command-options.js';
@@ -39,10 +39,14 @@ async function loadCommand(group: string, name: string | undefined): Promise<Com
     }
     return undefined;
   } catch (error) {
-    const missing = /Cannot find (?:package|module) '(@aws-sdk\/client-athena|@aws-sdk\/client-s3|@duckdb\/node-api|hyparquet)'/.exec((error as Error).message);
-    if (missing) throw new MissingPeerDependencyError(missing[1] as string, `http-audit-log ${[group, name].filter(Boolean).join(' ')}`);
-    throw error;
+    throw asPeerError(error, [group, name]);
   }
+}
+
+/** A failed import of an optional peer, whenever a command loads it, as the error that says what to install. */
+function asPeerError(error: unknown, command: Array<string | undefined>): unknown {
+  const missing = /Cannot find (?:package|module) '(@aws-sdk\/client-athena|@aws-sdk\/client-s3|@duckdb\/node-api|hyparquet)'/.exec((error as Error)?.message ?? '');
+  return missing ? new MissingPeerDependencyError(missing[1] as string, `http-audit-log ${command.filter(Boolean).join(' ')}`) : error;
 }
 
 /** Runs the CLI with `argv` (without node and the script) and returns the exit code. */
@@ -64,7 +68,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       throw new UsageError(`unknown command "${[group, name].filter(Boolean).join(' ')}"; commands: athena ddl, athena query, local query, compact`);
     }
     return await command(rest, io);
-  } catch (error) {
+  } catch (caught) {
+    const error = asPeerError(caught, [group, SINGLE_COMMANDS.has(group ?? '') ? undefined : name]);
     io.stderr.write(`http-audit-log: ${error instanceof Error ? error.message : String(error)}\n`);
     return error instanceof UsageError ? 2 : 1;
   }

@@ -1,11 +1,13 @@
 /**
  * `http-audit-log compact --bucket B (--account A --dt D | --all-closed)`: runs the compactor
  * (lambdas/compactor) from a workstation or a CI job, against AWS or any S3-compatible endpoint,
- * and prints what it did per account-day. Exit code 1 when a day failed.
+ * and prints what it did per account-day. Exit code 1 when a day failed. The compactor (and with
+ * it @aws-sdk/client-s3 and hyparquet, optional peers) is imported only to run, so that `--help`
+ * works without them.
  */
-import { S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { encodeAccountId } from '../core/schema.js';
-import { type CompactionReport, createHandler } from '../lambdas/compactor/index.js';
+import type { CompactionReport } from '../lambdas/compactor/index.js';
 import { CompactionRequestError, LambdaConfigurationError } from '../lambdas/errors.js';
 import { DEFAULT_COMPACTED_PREFIX, DEFAULT_LATENESS_MS, DEFAULT_LOOKBACK_DAYS, DEFAULT_PREFIX } from '../lambdas/compactor/defaults.js';
 import { type CliIo, parseCommandArgs } from './query-command-options.js';
@@ -50,7 +52,8 @@ function wholeNumber(value: string | undefined, option: string): number | undefi
   return n;
 }
 
-function s3Client(endpoint: string | undefined, region: string | undefined): S3Client {
+async function s3Client(endpoint: string | undefined, region: string | undefined): Promise<S3Client> {
+  const { S3Client } = await import('@aws-sdk/client-s3');
   if (endpoint === undefined) return new S3Client(region ? { region } : {});
   if (!/^https?:\/\//.test(endpoint)) throw new UsageError(`compact: --endpoint must be an http(s):// URL, got "${endpoint}"`);
   // S3-compatible servers (s3rver, older MinIO) reject the SDK's default flexible checksums on
@@ -96,8 +99,9 @@ export async function compactCommand(argv: string[], io: CliIo): Promise<number>
 type CompactValues = ReturnType<typeof parseCommandArgs<typeof OPTIONS>>['values'];
 
 async function runCompaction(values: CompactValues, latenessMinutes: number | undefined, oneDay: boolean, io: CliIo): Promise<number> {
+  const { createHandler } = await import('../lambdas/compactor/index.js');
   const compact = createHandler({
-    s3: s3Client(values.endpoint, values.region),
+    s3: await s3Client(values.endpoint, values.region),
     bucket: values.bucket as string,
     prefix: values.prefix ?? DEFAULT_PREFIX,
     compactedPrefix: values['compacted-prefix'] ?? DEFAULT_COMPACTED_PREFIX,

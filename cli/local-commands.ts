@@ -1,6 +1,9 @@
-/** `http-audit-log local query NAME --dir D --param k=v …`: a named query with DuckDB over local files. */
+/**
+ * `http-audit-log local query NAME --dir D --param k=v …`: a named query with DuckDB over local
+ * files. The runner (and with it @duckdb/node-api, an optional peer) is imported only to run a
+ * query, so that `--help` works without it.
+ */
 import { loadQueryCatalog } from './query-catalog.js';
-import { runLocalNamedQuery } from './local-runner.js';
 import {
   type CliIo, collectParams, listQueries, parseCommandArgs, QUERY_OUTPUT_HELP, QUERY_OUTPUT_OPTIONS, queryNameOrHelp, writeResult,
 } from './query-command-options.js';
@@ -32,6 +35,7 @@ export async function localQueryCommand(argv: string[], io: CliIo): Promise<numb
   const name = queryNameOrHelp('local query', positionals, values.help, io, localQueryHelp);
   if (name === undefined) return 0;
   if (!values.dir && !values['compacted-dir']) throw new UsageError('local query: --dir or --compacted-dir is required');
+  const { runLocalNamedQuery } = await import('./local-runner.js');
   const result = await runLocalNamedQuery({ name, dir: values.dir, compactedDir: values['compacted-dir'], params: collectParams(values.param) });
   writeResult(io, result, values);
   return 0;

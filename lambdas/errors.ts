@@ -67,3 +67,11 @@ export class CompactionRequestError extends Error {
 export class CompactionFailedError extends Error {
   override name = 'CompactionFailedError';
 }
+
+/** An optional package the Lambda needs for this input is not installed (the deployed zip bundles it). */
+export class MissingLambdaDependencyError extends Error {
+  override name = 'MissingLambdaDependencyError';
+  constructor(readonly packageName: string, neededFor: string) {
+    super(`${neededFor} needs the package "${packageName}": npm install ${packageName} (the zip built by npm run build:lambdas bundles it)`);
+  }
+}

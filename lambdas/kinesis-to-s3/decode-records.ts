@@ -5,7 +5,8 @@
  * A malformed record is never an invocation failure: retrying it would block the shard.
  */
 import type { KinesisStreamRecord } from 'aws-lambda';
-import { deaggregateSync, type UserRecord } from 'aws-kinesis-agg';
+import type { deaggregateSync as DeaggregateSync, UserRecord } from 'aws-kinesis-agg';
+import { MissingLambdaDependencyError } from '../errors.js';
 import { partitionOf, partitionPath, validateAuditEvent, type PartitionValues } from '../../core/schema.js';
 
 /** Where one event (or sub-record of a KPL aggregate) sits in its shard. */
@@ -55,8 +56,39 @@ function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+export type Deaggregator = typeof DeaggregateSync;
+
+let loadedDeaggregator: Deaggregator | undefined;
+
+/**
+ * aws-kinesis-agg, loaded on the first batch that holds a KPL aggregate: most streams never carry
+ * one (only `kinesis.aggregate: true` makes them), so importing this module must not need the
+ * package. The deployed zip bundles it. Missing, it fails the batch (Lambda retries it, nothing is
+ * lost) with an error that names the package, instead of storing aggregates as malformed.
+ */
+export async function loadDeaggregator(): Promise<Deaggregator> {
+  if (loadedDeaggregator) return loadedDeaggregator;
+  try {
+    const agg = (await import('aws-kinesis-agg')) as { deaggregateSync?: Deaggregator; default?: { deaggregateSync: Deaggregator } };
+    loadedDeaggregator = agg.deaggregateSync ?? agg.default?.deaggregateSync;
+  } catch (error) {
+    if (/Cannot find (package|module) 'aws-kinesis-agg'/.test((error as Error).message)) throw new MissingLambdaDependencyError('aws-kinesis-agg', 'decoding KPL-aggregated Kinesis records');
+    throw error;
+  }
+  if (!loadedDeaggregator) throw new Error('aws-kinesis-agg has no deaggregateSync export');
+  return loadedDeaggregator;
+}
+
+const isAggregate = (bytes: Buffer) => bytes.length >= KPL_MAGIC.length && bytes.subarray(0, KPL_MAGIC.length).equals(KPL_MAGIC);
+
+/** True when some record's data starts with the KPL magic: then loadDeaggregator() is needed first. */
+export function holdsAggregates(records: readonly KinesisStreamRecord[]): boolean {
+  // The magic is 4 bytes: the first 8 base64 characters (6 bytes) hold it whole.
+  return records.some((r) => typeof r.kinesis.data === 'string' && isAggregate(Buffer.from(r.kinesis.data.slice(0, 8), 'base64')));
+}
+
 /** The sub-records of a KPL aggregate; throws when the aggregate is corrupt (bad protobuf or MD5). */
-function deaggregate(record: KinesisStreamRecord): UserRecord[] {
+function deaggregate(record: KinesisStreamRecord, deaggregateSync: Deaggregator): UserRecord[] {
   let failure: unknown;
   let userRecords: UserRecord[] = [];
   // The callback runs synchronously, possibly more than once (once per bad sub-record, then at
@@ -98,6 +130,8 @@ export interface DecodeOptions {
   prefix: string;
   /** Bytes a key may spend below `<prefix><partition path>` on the object name. */
   objectNameBytes: number;
+  /** From loadDeaggregator(); needed when holdsAggregates(records). */
+  deaggregator?: Deaggregator;
 }
 
 const MAX_S3_KEY_BYTES = 1024;
@@ -121,9 +155,10 @@ export function decodeKinesisRecords(records: readonly KinesisStreamRecord[], op
       continue;
     }
     let payloads: Array<{ subSequenceNumber: number; bytes: Buffer; raw: string }>;
-    if (bytes.length >= KPL_MAGIC.length && bytes.subarray(0, KPL_MAGIC.length).equals(KPL_MAGIC)) {
+    if (isAggregate(bytes)) {
+      if (!options.deaggregator) throw new Error('decodeKinesisRecords: a KPL aggregate needs options.deaggregator (loadDeaggregator())');
       try {
-        payloads = deaggregate(record).map((user, index) => ({
+        payloads = deaggregate(record, options.deaggregator).map((user, index) => ({
           subSequenceNumber: user.subSequenceNumber ?? index,
           bytes: Buffer.from(user.data, 'base64'),
           raw: user.data,

@@ -12,7 +12,7 @@ import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import { errorPrefixFor, optionalEnv, requireEnv, validateBucketName, validateDataPrefix } from '../configuration.js';
 import { mapWithConcurrencyLimit } from '../map-with-concurrency-limit.js';
-import { decodeKinesisRecords, type MalformedRecord } from './decode-records.js';
+import { decodeKinesisRecords, holdsAggregates, loadDeaggregator, type MalformedRecord } from './decode-records.js';
 import { gzipLines } from './gzip-lines.js';
 import { MAX_OBJECT_NAME_BYTES, groupObjectKey, malformedObjectKey } from './object-keys.js';
 
@@ -74,7 +74,8 @@ export function createHandler(options: KinesisToS3Options): KinesisToS3Handler {
   return async function kinesisToS3(event, context) {
     const started = performance.now();
     const records = event.Records ?? [];
-    const batch = decodeKinesisRecords(records, { prefix, objectNameBytes: MAX_OBJECT_NAME_BYTES });
+    const deaggregator = holdsAggregates(records) ? await loadDeaggregator() : undefined;
+    const batch = decodeKinesisRecords(records, { prefix, objectNameBytes: MAX_OBJECT_NAME_BYTES, deaggregator });
     const writes: PlannedWrite[] = [
       ...batch.groups.map((group) => ({ key: groupObjectKey(prefix, group), lines: group.lines, sequenceNumbers: group.sequenceNumbers })),
       ...malformedWrites(errorPrefix, batch.malformed),

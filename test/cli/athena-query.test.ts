@@ -102,7 +102,7 @@ test.serial('athena query (Athena via aws-sdk-client-mock): bad parameters fail 
   t.is(athena.commandCalls(StartQueryExecutionCommand).length, 0);
 });
 
-test.serial('athena ddl --apply (Athena via aws-sdk-client-mock): CREATE DATABASE then the table, each waited for', async (t) => {
+test.serial('athena ddl --apply (Athena via aws-sdk-client-mock): CREATE DATABASE, then the raw table, the compacted table and the view, each waited for', async (t) => {
   athena.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: 'q-1' });
   athena.on(GetQueryExecutionCommand).resolves(execution('SUCCEEDED'));
   const { out, io } = captureIo();
@@ -110,10 +110,15 @@ test.serial('athena ddl --apply (Athena via aws-sdk-client-mock): CREATE DATABAS
   t.is(code, 0, out.stderr);
   const sent = athena.commandCalls(StartQueryExecutionCommand).map((c) => c.args[0].input.QueryString!);
   t.deepEqual(sent[0], 'CREATE DATABASE IF NOT EXISTS `http_audit_log`');
-  t.true(sent[1]!.startsWith('CREATE EXTERNAL TABLE IF NOT EXISTS `http_audit_log`.`audit_events`'));
+  t.is(sent.length, 4);
+  t.true(sent[1]!.startsWith('CREATE EXTERNAL TABLE IF NOT EXISTS `http_audit_log`.`audit_events_raw`'));
   t.true(sent[1]!.includes("'storage.location.template' = 's3://audit-bucket/audit/account_id=${account_id}/dt=${dt}/'"));
-  t.false(sent[1]!.includes('--') || sent[1]!.endsWith(';'));
-  t.is(out.stdout, 'table http_audit_log.audit_events is in place (partition projection)\n');
+  t.true(sent[2]!.startsWith('CREATE EXTERNAL TABLE IF NOT EXISTS `http_audit_log`.`audit_events_compacted`'));
+  t.true(sent[2]!.includes("'storage.location.template' = 's3://audit-bucket/audit-compacted/account_id=${account_id}/dt=${dt}/'"));
+  t.true(sent[3]!.startsWith('CREATE OR REPLACE VIEW "http_audit_log"."audit_events" AS'));
+  for (const statement of sent.slice(1)) t.false(statement.includes('\n--') || statement.startsWith('--') || statement.endsWith(';'));
+  t.is(athena.commandCalls(GetQueryExecutionCommand).length, 4, 'each statement waited for before the next');
+  t.is(out.stdout, 'tables http_audit_log.audit_events_raw and http_audit_log.audit_events_compacted (partition projection) and view http_audit_log.audit_events are in place\n');
 });
 
 test.serial('runAthenaStatement (Athena via aws-sdk-client-mock): backs off between polls and stops a query that runs too long', async (t) => {
