@@ -30,7 +30,7 @@ test('internals are not exported: ./core is gone (docs/migration.md), and so are
 test('npm pack ships dist with type declarations, the SQL and the docs, and no sources or tests', (t) => {
   const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { encoding: 'utf8' });
   const files = (JSON.parse(out) as Array<{ files: Array<{ path: string }> }>)[0]!.files.map((f) => f.path);
-  for (const f of ['dist/index.js', 'dist/index.d.ts', 'dist/adapters/express.js', 'dist/adapters/koa.d.ts', 'dist/core/schema.js', 'athena/create-table.sql', 'README.md', 'package.json']) {
+  for (const f of ['dist/index.js', 'dist/index.d.ts', 'dist/adapters/express.js', 'dist/adapters/koa.d.ts', 'dist/core/schema.js', 'athena/create-raw-table.sql', 'athena/create-compacted-table.sql', 'athena/create-view.sql', 'dist/vendor/hyparquet-writer/src/index.js', 'README.md', 'package.json']) {
     t.true(files.includes(f), f);
   }
   t.false(files.some((f) => f.startsWith('test/') || f.startsWith('bench/') || (f.endsWith('.ts') && !f.endsWith('.d.ts'))), 'no sources or tests');
