@@ -9,6 +9,9 @@
 -- partition column holding the ENCODED account id from the S3 path: safe ids as they are, other
 -- ids as `~` + base64url(UTF-8), `_none` for events outside any account.
 --
+-- The Hive JSON SerDe, not OpenX's (see create-raw-table.sql for why): a line that is not JSON
+-- fails the query, naming the file.
+--
 -- Placeholders ${database}, ${raw_table}, ${bucket}, ${prefix} are filled by `http-audit-log athena ddl
 -- --projection`; ${account_id} and ${dt} in storage.location.template are Athena's own and stay.
 CREATE EXTERNAL TABLE IF NOT EXISTS `${database}`.`${raw_table}` (
@@ -31,8 +34,7 @@ CREATE EXTERNAL TABLE IF NOT EXISTS `${database}`.`${raw_table}` (
   `schema_version` int
 )
 PARTITIONED BY (`account_id` string, `dt` string)
-ROW FORMAT SERDE 'org.openx.data.jsonserde.JsonSerDe'
-WITH SERDEPROPERTIES ('ignore.malformed.json' = 'true')
+ROW FORMAT SERDE 'org.apache.hive.hcatalog.data.JsonSerDe'
 STORED AS INPUTFORMAT 'org.apache.hadoop.mapred.TextInputFormat'
 OUTPUTFORMAT 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat'
 LOCATION 's3://${bucket}/${prefix}'

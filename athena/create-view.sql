@@ -4,8 +4,7 @@
 --     already dropped there); `time` is formatted back to the raw table's ISO-8601 string
 --     (Date.prototype.toISOString, milliseconds and Z), so queries compare it as before.
 --   * A day not compacted yet is served from the raw table, keeping the first copy of each id
---     (ordered by object key, so re-runs pick the same copy); lines without an id (malformed
---     JSON) are kept, as the raw table shows them.
+--     (ordered by object key, so re-runs pick the same copy).
 -- Filters on account_id and dt pass through the UNION ALL and the window (its PARTITION BY holds
 -- both), so partition pruning works as on the tables themselves.
 --
@@ -31,7 +30,7 @@ FROM (
   SELECT *, row_number() OVER (PARTITION BY "account_id", "dt", "id" ORDER BY "$path") AS "copy_number"
   FROM "${database}"."${raw_table}"
 ) AS "raw"
-WHERE ("raw"."copy_number" = 1 OR "raw"."id" IS NULL)
+WHERE "raw"."copy_number" = 1
   AND NOT EXISTS (
     SELECT 1 FROM "${database}"."${compacted_table}" AS "compacted"
     WHERE "compacted"."account_id" = "raw"."account_id" AND "compacted"."dt" = "raw"."dt"

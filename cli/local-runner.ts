@@ -5,8 +5,8 @@
  * once, each (account_id, dt) from exactly one layout (chosen when the files are listed:
  * local-layout.ts). Days with a compacted Parquet file come from it, `time` formatted back to
  * the ISO string; other days come from the raw files, first copy
- * of each id by file name, lines without an id (malformed JSON: all-NULL rows, as with the OpenX
- * SerDe's `ignore.malformed.json`) kept. Columns are schema v1 minus `account_id`, typed from
+ * of each id by file name. A line that is not JSON fails the query naming its file, as with
+ * Athena's Hive JSON SerDe. Columns are schema v1 minus `account_id`, typed from
  * AUDIT_EVENT_FIELDS, then `account_id`/`dt` from the folder names as strings (the ENCODED
  * account id, like Athena's partition column).
  */
@@ -59,9 +59,9 @@ function rawRowsSql(files: readonly string[]): string {
   return `SELECT ${columns} FROM (
       SELECT *, row_number() OVER (PARTITION BY "account_id", "dt", "id" ORDER BY "filename") AS "copy_number"
       FROM read_json([${files.map(sqlStringLiteral).join(', ')}],
-        format = 'newline_delimited', columns = ${duckDbColumnsSpec()}, ignore_errors = true, filename = true, ${HIVE_TYPES})
+        format = 'newline_delimited', columns = ${duckDbColumnsSpec()}, filename = true, ${HIVE_TYPES})
     ) AS "raw"
-    WHERE ("copy_number" = 1 OR "id" IS NULL)`;
+    WHERE "copy_number" = 1`;
 }
 
 /** The compacted rows, `time` back to the raw ISO string (the view runs with TimeZone UTC). */

@@ -48,10 +48,10 @@ for (const projection of [false, true]) {
     t.true(sql.includes('CREATE EXTERNAL TABLE IF NOT EXISTS `http_audit_log`.`audit_events_compacted`'));
   });
 
-  test(`${variant} raw table: OpenX JSON SerDe ignoring malformed lines, located on the data prefix`, (t) => {
+  test(`${variant} raw table: the Hive JSON SerDe (not OpenX's, whose row counts Athena documents as unreliable), located on the data prefix`, (t) => {
     const sql = renderDdl('raw', { projection, bucket: 'audit-bucket', prefix: 'audit/v1' });
-    t.true(sql.includes("ROW FORMAT SERDE 'org.openx.data.jsonserde.JsonSerDe'"));
-    t.true(sql.includes("'ignore.malformed.json' = 'true'"));
+    t.true(statementText(sql).includes("ROW FORMAT SERDE 'org.apache.hive.hcatalog.data.JsonSerDe'"));
+    t.false(statementText(sql).includes('openx'));
     t.true(sql.includes("LOCATION 's3://audit-bucket/audit/v1/'"));
     t.true(sql.includes('CREATE EXTERNAL TABLE IF NOT EXISTS `http_audit_log`.`audit_events_raw`'));
     t.false(/\$\{(database|table|raw_table|compacted_table|view|bucket|prefix|compacted_prefix)\}/.test(renderAllDdl({ projection, bucket: 'audit-bucket', prefix: 'audit/v1' })));
