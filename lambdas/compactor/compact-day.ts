@@ -8,6 +8,9 @@
  * objects are tagged only after both, so a failure at any step leaves the raw objects untagged
  * and the next run does the day again.
  *
+ * The day is held as an index of event positions, not as events (event-index.ts): a
+ * 100,000-event day (256 MB of event JSON) holds ~90 MB of live heap instead of ~300 MB.
+ *
  * A day compacted before is never rebuilt from its raw objects alone: some may have expired
  * since. Its previous output is read back and only the raw objects new since are added
  * (previous-compaction.ts).
@@ -15,11 +18,12 @@
 import { createHash } from 'node:crypto';
 import { DeleteObjectsCommand, PutObjectCommand, PutObjectTaggingCommand, type S3Client } from '@aws-sdk/client-s3';
 import { parquetReadObjects } from 'hyparquet';
-import { partitionPath, type AuditEvent, type PartitionValues } from '../../core/schema.js';
+import { partitionPath, type PartitionValues } from '../../core/schema.js';
 import { mapWithConcurrencyLimit } from '../map-with-concurrency-limit.js';
 import { deduplicate } from './deduplicate.js';
+import { entryContent, eventGroups, type EventSource, type IndexedEvent } from './event-index.js';
 import { MANIFEST_FORMAT, type CompactionManifest, type OutputSummary } from './manifest.js';
-import { writeParquetFile, type ParquetFileOptions } from './parquet-file.js';
+import { ParquetFileWriter, ROW_GROUP_ROWS, type ParquetFileOptions } from './parquet-file.js';
 import { objectsNotIn, readManifest, readPreviousEvents } from './previous-compaction.js';
 import { readRawObject, type InputSummary } from './read-raw-objects.js';
 import { compactedFileKey, listObjects, listRawObjects, manifestKey, PARQUET_SUFFIX } from './s3-layout.js';
@@ -29,6 +33,13 @@ export const COMPACTED_TAG = { Key: 'http-audit-log-compacted', Value: 'true' } 
 /** A day's events are split across files only past this much event JSON (one file is what Athena reads best). */
 export const SPLIT_SOURCE_BYTES = 512 * 1024 * 1024;
 const READ_CONCURRENCY = 4;
+/**
+ * A full collection after each row group, where the runtime exposes one (Lambda's Node.js
+ * bootstrap passes --expose-gc): left alone, V8 lets the old space grow toward its limit (922 MB
+ * at 1,024 MB) before collecting the groups already written. Measured on a 100,000-event day:
+ * peak RSS 553 MB without, 333 MB with, time unchanged (10 collections of a ~90 MB heap).
+ */
+const collectGarbage = (globalThis as { gc?: () => void }).gc;
 
 export interface DayLocation {
   s3: S3Client;
@@ -55,14 +66,14 @@ export type DayOutcome =
   | { status: 'skipped'; reason: string };
 
 /** Splits sorted events into files of about SPLIT_SOURCE_BYTES of event JSON each. */
-function fileSlices(events: AuditEvent[], sourceBytes: number): AuditEvent[][] {
+function fileSlices(entries: IndexedEvent[], sourceBytes: number): IndexedEvent[][] {
   const files = Math.max(1, Math.ceil(sourceBytes / SPLIT_SOURCE_BYTES));
-  const per = Math.ceil(events.length / files);
-  return Array.from({ length: files }, (_, i) => events.slice(i * per, (i + 1) * per)).filter((s, i) => i === 0 || s.length > 0);
+  const per = Math.ceil(entries.length / files);
+  return Array.from({ length: files }, (_, i) => entries.slice(i * per, (i + 1) * per)).filter((s, i) => i === 0 || s.length > 0);
 }
 
 /** Reads the file back (hyparquet, its own reader) and checks it holds exactly these ids in this order. */
-async function checkReadBack(key: string, bytes: Uint8Array, events: readonly AuditEvent[]): Promise<void> {
+async function checkReadBack(key: string, bytes: Uint8Array, events: readonly IndexedEvent[]): Promise<void> {
   const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
   const rows = await parquetReadObjects({ file, columns: ['id'] });
   const bad = rows.length !== events.length ? -1 : rows.findIndex((r, i) => r.id !== events[i]!.id);
@@ -102,21 +113,30 @@ export async function compactDay(at: DayLocation, day: PartitionValues, options:
   const toRead = carried === null ? objects : objectsNotIn(carried, objects);
   if (toRead.length === 0) return { status: 'skipped', reason: 'up to date' };
 
-  const all: AuditEvent[] = [];
-  if (carried !== null) await readPreviousEvents(at.s3, at.bucket, carried, all);
+  // The day as an index (event-index.ts): sources keep only their stored bytes until written.
+  const sources: EventSource[] = [];
+  const all: IndexedEvent[] = [];
+  if (carried !== null) {
+    const previousDay = await readPreviousEvents(at.s3, at.bucket, carried, 0);
+    sources.push(...previousDay.sources);
+    all.push(...previousDay.entries);
+  }
   const carriedRows = all.length;
   const inputs: InputSummary[] = [];
   let sourceBytes = 0;
   // Read in key order a few at a time; the first unreadable input fails the day.
   for (let i = 0; i < toRead.length; i += READ_CONCURRENCY) {
     const batch = toRead.slice(i, i + READ_CONCURRENCY);
-    for (const read of await Promise.all(batch.map((o) => readRawObject(at.s3, at.bucket, o, day, all)))) {
+    const firstSource = sources.length;
+    for (const read of await Promise.all(batch.map((o, j) => readRawObject(at.s3, at.bucket, o, day, firstSource + j)))) {
       inputs.push(read.input);
       sourceBytes += read.sourceBytes;
+      sources.push(read.source);
+      for (const entry of read.entries) all.push(entry);
     }
   }
   const newLines = all.length - carriedRows;
-  const { events, duplicatesDropped: droppedNow, conflicting: conflictingNow } = deduplicate(all);
+  const { kept: entries, duplicatesDropped: droppedNow, conflicting: conflictingNow } = deduplicate(all, entryContent);
   // Totals over every compaction of the day: the manifest speaks for the whole day.
   const lines = (carried?.lines ?? 0) + newLines;
   const duplicatesDropped = (carried?.duplicatesDropped ?? 0) + droppedNow;
@@ -128,9 +148,14 @@ export async function compactDay(at: DayLocation, day: PartitionValues, options:
   if (carriedRows > 0 && newLines > 0) sourceBytes = Math.round((sourceBytes / newLines) * (carriedRows + newLines));
 
   const outputs: OutputSummary[] = [];
-  for (const [index, slice] of fileSlices(events, sourceBytes).entries()) {
+  for (const [index, slice] of fileSlices(entries, sourceBytes).entries()) {
     const key = compactedFileKey(at.compactedPrefix, day, index);
-    const bytes = writeParquetFile(slice, { ...options.parquet, metadata: { account_id: day.account_id, dt: day.dt, rows: String(slice.length) } });
+    const file = new ParquetFileWriter({ ...options.parquet, metadata: { account_id: day.account_id, dt: day.dt, rows: String(slice.length) } });
+    for await (const group of eventGroups(slice, sources, ROW_GROUP_ROWS)) {
+      file.writeRowGroup(group);
+      collectGarbage?.();
+    }
+    const bytes = file.finish();
     await checkReadBack(key, bytes, slice);
     outputs.push(await putFile(at, key, bytes, slice.length));
   }
@@ -143,7 +168,7 @@ export async function compactDay(at: DayLocation, day: PartitionValues, options:
     inputs: allInputs,
     outputs,
     lines,
-    rows: events.length,
+    rows: entries.length,
     duplicatesDropped,
     conflictingDuplicates: conflicting,
   };
@@ -158,6 +183,6 @@ export async function compactDay(at: DayLocation, day: PartitionValues, options:
   const untagged = tagged.filter((t) => t.status === 'rejected').length;
   return {
     status: 'compacted',
-    day: { ...day, key: outputs[0]!.key, keys: outputs.map((o) => o.key), inputs: allInputs.length, rows: events.length, duplicatesDropped, conflictingDuplicates: conflicting, untagged },
+    day: { ...day, key: outputs[0]!.key, keys: outputs.map((o) => o.key), inputs: allInputs.length, rows: entries.length, duplicatesDropped, conflictingDuplicates: conflicting, untagged },
   };
 }

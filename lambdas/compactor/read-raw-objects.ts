@@ -1,13 +1,16 @@
 /**
- * Reads one account-day's raw objects into events. Every line must be a valid schema-v1 event of
- * that very account-day; anything else (a gzip that does not inflate, a line that is not JSON, an
- * event of another day) makes the whole day fail with UnreadableInputError naming the key and the
- * line, so that nothing half-read is ever compacted and nothing is deleted.
+ * Reads one account-day's raw objects into the day's index (event-index.ts). Every line must be a
+ * valid schema-v1 event of that very account-day; anything else (a gzip that does not inflate, a
+ * line that is not JSON, an event of another day) makes the whole day fail with
+ * UnreadableInputError naming the key and the line, so that nothing half-read is ever compacted
+ * and nothing is deleted. What is kept of an object is its bytes as stored (gzip: ~1/8 of its
+ * JSON); the text is inflated again when its events are written.
  */
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { gunzipSync } from 'node:zlib';
 import { type AuditEvent, partitionOf, type PartitionValues, validateAuditEvent } from '../../core/schema.js';
 import { UnreadableInputError } from '../errors.js';
+import { indexEntry, type EventSource, type IndexedEvent } from './event-index.js';
 import type { ListedObject } from './s3-layout.js';
 
 /** What the manifest records of each input. */
@@ -52,14 +55,37 @@ function parseLine(key: string, lineNumber: number, line: string, day: Partition
   return event;
 }
 
+/** A raw object's events, read again from its stored bytes. */
+class RawObjectSource implements EventSource {
+  #text: string | null = null;
+
+  constructor(readonly key: string, private readonly bytes: Uint8Array) {}
+
+  text(): string {
+    this.#text ??= inflate(this.key, this.bytes);
+    return this.#text;
+  }
+
+  eventAt(entry: IndexedEvent): AuditEvent {
+    // Checked when indexed; the bytes are this run's own copy, so the line parses as it did then.
+    return JSON.parse(this.text().slice(entry.start, entry.end)) as AuditEvent;
+  }
+
+  close(): void {
+    this.#text = null;
+  }
+}
+
 export interface RawObjectRead {
   input: InputSummary;
   /** Characters of event JSON it held: what decides whether a day is split across files. */
   sourceBytes: number;
+  source: EventSource;
+  entries: IndexedEvent[];
 }
 
-/** Reads `object`, appending its events to `events`; returns what the manifest records of it. */
-export async function readRawObject(s3: S3Client, bucket: string, object: ListedObject, day: PartitionValues, events: AuditEvent[]): Promise<RawObjectRead> {
+/** Reads and checks `object`, indexing its events as source number `sourceIndex`; returns what the manifest records of it. */
+export async function readRawObject(s3: S3Client, bucket: string, object: ListedObject, day: PartitionValues, sourceIndex: number): Promise<RawObjectRead> {
   let read: { bytes: Uint8Array; etag: string };
   try {
     read = await readBytes(s3, bucket, object);
@@ -67,17 +93,21 @@ export async function readRawObject(s3: S3Client, bucket: string, object: Listed
     if (error instanceof UnreadableInputError) throw error;
     throw new UnreadableInputError(object.key, `cannot be read (${(error as Error).name}: ${(error as Error).message})`);
   }
-  const text = inflate(object.key, read.bytes);
+  const source = new RawObjectSource(object.key, read.bytes);
+  const text = source.text();
+  const entries: IndexedEvent[] = [];
   let lines = 0;
   let start = 0;
   while (start < text.length) {
     let end = text.indexOf('\n', start);
     if (end < 0) end = text.length;
-    const line = text.slice(start, end).trim();
+    const lineStart = start;
     start = end + 1;
-    if (line === '') continue;
+    const line = text.slice(lineStart, end);
+    if (line.trim() === '') continue;
     lines += 1;
-    events.push(parseLine(object.key, lines, line, day));
+    entries.push(indexEntry(parseLine(object.key, lines, line, day), sourceIndex, lineStart, end));
   }
-  return { input: { key: object.key, etag: read.etag, bytes: read.bytes.length, lines }, sourceBytes: text.length };
+  source.close();
+  return { input: { key: object.key, etag: read.etag, bytes: read.bytes.length, lines }, sourceBytes: text.length, source, entries };
 }

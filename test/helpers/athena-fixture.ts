@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { LocalLayout } from '../../cli/local-layout.js';
 import { type AuditEvent, partitionOf, partitionPath, validateAuditEvent } from '../../core/schema.js';
-import { deduplicate } from '../../lambdas/compactor/deduplicate.js';
+import { deduplicate, eventContent } from '../../lambdas/compactor/deduplicate.js';
 import { availableCodec, writeParquetFile } from '../../lambdas/compactor/parquet-file.js';
 import { auditEventFactory } from './factories.js';
 
@@ -112,7 +112,7 @@ export async function writeCompactedFixture(dir: string, events: readonly AuditE
   const codec = availableCodec();
   for (const [folder, partitionEvents] of byPartition(events)) {
     await mkdir(join(dir, folder), { recursive: true });
-    await writeFile(join(dir, folder, 'events-00000.parquet'), writeParquetFile(deduplicate([...partitionEvents]).events, codec));
+    await writeFile(join(dir, folder, 'events-00000.parquet'), writeParquetFile(deduplicate([...partitionEvents], eventContent).kept, codec));
   }
 }
 
