@@ -17,13 +17,12 @@
  */
 import { createHash } from 'node:crypto';
 import { DeleteObjectsCommand, PutObjectCommand, PutObjectTaggingCommand, type S3Client } from '@aws-sdk/client-s3';
-import { parquetReadObjects } from 'hyparquet';
 import { partitionPath, type PartitionValues } from '../../core/schema.js';
 import { mapWithConcurrencyLimit } from '../map-with-concurrency-limit.js';
 import { deduplicate } from './deduplicate.js';
 import { entryContent, eventGroups, type EventSource, type IndexedEvent } from './event-index.js';
 import { MANIFEST_FORMAT, type CompactionManifest, type OutputSummary } from './manifest.js';
-import { ParquetFileWriter, ROW_GROUP_ROWS, type ParquetFileOptions } from './parquet-file.js';
+import { ParquetFileWriter, readParquetObjects, ROW_GROUP_ROWS, type ParquetFileOptions } from './parquet-file.js';
 import { objectsNotIn, readManifest, readPreviousEvents } from './previous-compaction.js';
 import { readRawObject, type InputSummary } from './read-raw-objects.js';
 import { compactedFileKey, listObjects, listRawObjects, manifestKey, PARQUET_SUFFIX } from './s3-layout.js';
@@ -75,7 +74,7 @@ function fileSlices(entries: IndexedEvent[], sourceBytes: number): IndexedEvent[
 /** Reads the file back (hyparquet, its own reader) and checks it holds exactly these ids in this order. */
 async function checkReadBack(key: string, bytes: Uint8Array, events: readonly IndexedEvent[]): Promise<void> {
   const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
-  const rows = await parquetReadObjects({ file, columns: ['id'] });
+  const rows = await readParquetObjects({ file, columns: ['id'] });
   const bad = rows.length !== events.length ? -1 : rows.findIndex((r, i) => r.id !== events[i]!.id);
   if (rows.length !== events.length || bad >= 0) {
     throw new Error(`${key}: the written file does not read back as written (rows ${rows.length} of ${events.length}${bad >= 0 ? `, first wrong row ${bad}` : ''})`);

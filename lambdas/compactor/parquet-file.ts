@@ -9,7 +9,7 @@
  * column, as in the raw table.
  */
 import * as zlib from 'node:zlib';
-import type { SchemaElement } from 'hyparquet';
+import { parquetReadObjects, type Compressors, type ParquetReadOptions, type SchemaElement } from 'hyparquet';
 import { AUDIT_EVENT_FIELDS, type AuditEvent } from '../../core/schema.js';
 import { ParquetWriter, ByteWriter } from '../../vendor/hyparquet-writer/src/index.js';
 
@@ -23,6 +23,7 @@ const ZSTD_LEVEL = 3;
 
 type ZstdZlib = typeof zlib & {
   zstdCompressSync?: (buffer: Uint8Array, options?: { params?: Record<number, number> }) => Buffer;
+  zstdDecompressSync?: (buffer: Uint8Array) => Buffer;
   constants: typeof zlib.constants & { ZSTD_c_compressionLevel?: number };
 };
 
@@ -35,6 +36,23 @@ export function availableCodec(): { codec: ParquetCodec; compressors: Record<str
     return { codec: 'ZSTD', compressors: { ZSTD: (input) => new Uint8Array(compress(input, { params: { [level]: ZSTD_LEVEL } })) } };
   }
   return { codec: 'SNAPPY', compressors: {} };
+}
+
+/**
+ * The decompressors hyparquet needs beyond its built-in SNAPPY: ZSTD from node:zlib where this
+ * Node has it. Every read of a compacted file passes these; without them hyparquet cannot read
+ * the ZSTD files the nodejs24.x Lambda writes.
+ */
+export function parquetDecompressors(): Compressors {
+  const z = zlib as ZstdZlib;
+  if (typeof z.zstdDecompressSync !== 'function') return {};
+  const decompress = z.zstdDecompressSync.bind(z);
+  return { ZSTD: (input) => new Uint8Array(decompress(input)) };
+}
+
+/** hyparquet's parquetReadObjects with the decompressors of parquetDecompressors(). */
+export function readParquetObjects(options: Omit<ParquetReadOptions, 'compressors'>): Promise<Array<Record<string, unknown>>> {
+  return parquetReadObjects({ ...options, compressors: parquetDecompressors() });
 }
 
 const string = (name: string, required: boolean): SchemaElement => ({

@@ -8,12 +8,11 @@
  */
 import { createHash } from 'node:crypto';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { parquetReadObjects } from 'hyparquet';
 import { AUDIT_EVENT_FIELDS, decodeAccountId, validateAuditEvent, type AuditEvent, type PartitionValues } from '../../core/schema.js';
 import { UnreadableInputError } from '../errors.js';
 import { indexEntry, type EventSource, type IndexedEvent } from './event-index.js';
 import { parseManifest, type CompactionManifest } from './manifest.js';
-import { ROW_GROUP_ROWS } from './parquet-file.js';
+import { readParquetObjects, ROW_GROUP_ROWS } from './parquet-file.js';
 import { manifestKey, type ListedObject } from './s3-layout.js';
 
 const isMissing = (error: unknown) => (error as Error).name === 'NoSuchKey' || (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404;
@@ -52,7 +51,7 @@ class CompactedFileSource implements EventSource {
   constructor(readonly key: string, private readonly file: ArrayBuffer, private readonly accountId: string | null) {}
 
   async rows(rowStart: number, rowEnd: number): Promise<AuditEvent[]> {
-    return (await parquetReadObjects({ file: this.file, rowStart, rowEnd })).map((row) => eventOfRow(row, this.accountId));
+    return (await readParquetObjects({ file: this.file, rowStart, rowEnd })).map((row) => eventOfRow(row, this.accountId));
   }
 
   async eventAt(entry: IndexedEvent): Promise<AuditEvent> {

@@ -3,9 +3,9 @@
  * `events` distinct events spread over `objects` gzip NDJSON objects (one per Lambda batch), plus
  * `duplicateEvery`-th events sent again in extra objects, as at-least-once delivery does.
  *
- * The event shape is the benchmarks' (docs/benchmarks.md): a JSON POST with a ~600-byte request
- * body and a ~900-byte response body, six request and five response headers, so one event is
- * ~2.2 KB of JSON. Lines are built from a template rather than by auditEventFactory: 100,000
+ * The event shape is the benchmarks' (docs/benchmarks.md, delivery-throughput: ~1.6 KB events
+ * with ~1 KB of JSON bodies): a POST with ~350-byte request and ~500-byte response bodies that
+ * differ per event, six request and five response headers, ~1.85 KB of JSON (gzip: 7 %). Lines are built from a template rather than by auditEventFactory: 100,000
  * events in ~0.5 s instead of several seconds; every line passes validateAuditEvent.
  */
 import { gzipSync } from 'node:zlib';
@@ -32,20 +32,34 @@ export interface RawDay {
 
 const hex = (n: number, width: number) => n.toString(16).padStart(width, '0');
 
-/** A UUIDv7-shaped id, distinct per (day, n). */
-function eventId(dayMs: number, n: number): string {
+/** A small stable hash of the account, so that ids differ across accounts as real UUIDs do. */
+const accountTag = (account: string) => [...account].reduce((h, c) => (h * 31 + c.charCodeAt(0)) % 4096, 7);
+
+/** A UUIDv7-shaped id, distinct per (account, day, n). */
+function eventId(account: string, dayMs: number, n: number): string {
   const ms = hex(dayMs + Math.floor(n / 10), 12);
-  return `${ms.slice(0, 8)}-${ms.slice(8, 12)}-7${hex(n % 4096, 3)}-8${hex(n % 4096, 3)}-${hex(n, 12)}`;
+  return `${ms.slice(0, 8)}-${ms.slice(8, 12)}-7${hex(n % 4096, 3)}-8${hex(accountTag(account), 3)}-${hex(n, 12)}`;
 }
 
-const REQUEST_BODY = JSON.stringify({ order: { items: Array.from({ length: 6 }, (_, i) => ({ sku: `SKU-${1000 + i}`, qty: i + 1, price_cents: 1999 + i * 100, note: 'gift wrap please, leave at the back door' })) } }).slice(0, 600);
-const RESPONSE_BODY = JSON.stringify({ order_id: 'ord_000000', status: 'accepted', lines: Array.from({ length: 8 }, (_, i) => ({ line: i, sku: `SKU-${1000 + i}`, state: 'reserved', warehouse: 'eu-west-1b', eta: '2026-11-26T10:00:00.000Z' })) }).slice(0, 900);
+const NOTES = ['gift wrap please', 'leave at the back door', '', 'call on arrival', 'fragile: glassware', 'no substitutions'];
+const STATES = ['reserved', 'backordered', 'picked', 'reserved', 'reserved'];
+
+/** Bodies vary per event as real orders do (ids, amounts, line counts), so neither gzip nor Parquet's dictionaries see one body repeated. */
+function requestBody(n: number): string {
+  const items = Array.from({ length: 3 + (n % 4) }, (_, i) => ({ sku: `SKU-${(n * 7 + i * 13) % 10_000}`, qty: 1 + ((n + i) % 5), price_cents: 499 + ((n * 31 + i * 17) % 20_000), note: NOTES[(n + i) % NOTES.length] }));
+  return JSON.stringify({ order: { reference: `po-${n.toString(36)}`, customer: `cus_${(n * 7919) % 100_003}`, currency: 'EUR', items } });
+}
+
+function responseBody(n: number): string {
+  const lines = Array.from({ length: 3 + (n % 4) }, (_, i) => ({ line: i, sku: `SKU-${(n * 7 + i * 13) % 10_000}`, state: STATES[(n + i) % STATES.length], warehouse: `eu-west-1${'abc'[(n + i) % 3]}`, eta: new Date(Date.UTC(2026, 10, 25 + ((n + i) % 5), (n * 3 + i) % 24)).toISOString() }));
+  return JSON.stringify({ order_id: `ord_${(n * 104_729 + 12_345).toString(36)}`, status: 'accepted', total_cents: 1_000 + ((n * 613) % 90_000), lines });
+}
 
 export function eventLine(account: string, dt: string, n: number): string {
   const dayMs = Date.parse(`${dt}T00:00:00.000Z`);
   const time = new Date(dayMs + Math.floor((n * 86_399_000) / 100_000) % 86_400_000).toISOString();
   return JSON.stringify({
-    id: eventId(dayMs, n),
+    id: eventId(account, dayMs, n),
     time,
     account_id: account,
     user_id: `user-${n % 97}`,
@@ -55,10 +69,10 @@ export function eventLine(account: string, dt: string, n: number): string {
     status: n % 50 === 0 ? 503 : 201,
     duration_ms: 5 + (n % 400) + 0.25,
     request_headers: { 'content-type': 'application/json', accept: 'application/json', 'user-agent': 'shop/1.4 node', 'x-request-id': `req-${Math.floor(n / 3)}`, 'x-tenant': account, authorization: '[REDACTED]' },
-    request_body: REQUEST_BODY,
+    request_body: requestBody(n),
     request_body_truncated: false,
     response_headers: { 'content-type': 'application/json', 'content-length': '900', date: 'Tue, 24 Nov 2026 10:00:00 GMT', server: 'store', 'x-trace': `t-${n}` },
-    response_body: RESPONSE_BODY,
+    response_body: responseBody(n),
     response_body_truncated: false,
     error: null,
     client: n % 2 === 0 ? 'fetch' : 'http',
@@ -83,7 +97,7 @@ export function rawDay(prefix: string, o: RawDayOptions): RawDay {
     const lines: string[] = [];
     for (let n = start; n < Math.min(o.events, start + perObject); n++) {
       lines.push(eventLine(o.account, o.dt, n));
-      ids.push(eventId(dayMs, n));
+      ids.push(eventId(o.account, dayMs, n));
     }
     put(`shardId-000000000000_${String(index).padStart(6, '0')}`, lines);
   }

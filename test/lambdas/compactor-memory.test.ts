@@ -13,7 +13,7 @@ import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import test from 'ava';
-import { parquetReadObjects } from 'hyparquet';
+import { readParquetObjects } from '../../lambdas/compactor/parquet-file.js';
 import { mapWithConcurrencyLimit } from '../../lambdas/map-with-concurrency-limit.js';
 import { eventLine, rawDay } from '../helpers/compaction-dataset.js';
 import { bundleLambdaDriver } from '../helpers/lambda-bundle.js';
@@ -55,7 +55,7 @@ test(`a day of ${EVENTS.toLocaleString('en')} events compacts into one file hold
     t.is(day.duplicates, EVENTS / 25);
 
     const bytes = await readObjectBytes(s3.client, 'memory-bucket', run.report.compacted[0]!.key);
-    const ids = (await parquetReadObjects({ file: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer, columns: ['id'] })).map((r) => r.id as string);
+    const ids = (await readParquetObjects({ file: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer, columns: ['id'] })).map((r) => r.id as string);
     t.is(ids.length, EVENTS);
     t.deepEqual(ids.sort(), [...day.ids].sort());
     t.true(run.peakRssMb <= PEAK_RSS_LIMIT_MB, `peak RSS ${run.peakRssMb} MB`);
@@ -68,7 +68,7 @@ test(`a day of ${EVENTS.toLocaleString('en')} events compacts into one file hold
     t.log(`late object: recompacted in ${again.durationMs} ms, peak RSS ${again.peakRssMb} MB`);
     t.like(again.report.compacted[0], { rows: EVENTS + 500, inputs: day.objects.length + 1, duplicatesDropped: day.duplicates + 100 });
     const after = await readObjectBytes(s3.client, 'memory-bucket', again.report.compacted[0]!.key);
-    const rows = await parquetReadObjects({ file: after.buffer.slice(after.byteOffset, after.byteOffset + after.byteLength) as ArrayBuffer, columns: ['id', 'time'] });
+    const rows = await readParquetObjects({ file: after.buffer.slice(after.byteOffset, after.byteOffset + after.byteLength) as ArrayBuffer, columns: ['id', 'time'] });
     t.is(new Set(rows.map((r) => r.id as string)).size, EVENTS + 500);
     t.true(rows.every((r, i) => i === 0 || (rows[i - 1]!.time as Date) <= (r.time as Date)), 'rows sorted by time');
     t.true(again.peakRssMb <= PEAK_RSS_LIMIT_MB, `peak RSS ${again.peakRssMb} MB`);

@@ -7,9 +7,9 @@ import { gzipSync } from 'node:zlib';
 import { DeleteObjectCommand, GetObjectCommand, GetObjectTaggingCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { DuckDBInstance } from '@duckdb/node-api';
 import test from 'ava';
-import { parquetMetadata, parquetReadObjects } from 'hyparquet';
+import { parquetMetadata } from 'hyparquet';
 import { createHandler, type CompactionManifest } from '../../lambdas/compactor/index.js';
-import { availableCodec } from '../../lambdas/compactor/parquet-file.js';
+import { availableCodec, readParquetObjects } from '../../lambdas/compactor/parquet-file.js';
 import type { AuditEvent } from '../../core/schema.js';
 import { auditEventFactory } from '../helpers/factories.js';
 import { listKeys, readObjectBytes, startS3rver, type RunningS3rver } from '../helpers/s3rver.js';
@@ -91,7 +91,7 @@ test('duplicates within one object and across objects are dropped; the file is s
     const viaDuckDb = await duckDbRows(bytes);
     t.deepEqual(viaDuckDb, expected);
     // hyparquet
-    const viaHyparquet = (await parquetReadObjects({ file: asArrayBuffer(bytes) })).map((r) => ({ ...r, time: (r.time as Date).toISOString() }));
+    const viaHyparquet = (await readParquetObjects({ file: asArrayBuffer(bytes) })).map((r) => ({ ...r, time: (r.time as Date).toISOString() }));
     t.deepEqual(viaHyparquet, expected);
   } finally {
     await s3.stop();
@@ -172,7 +172,7 @@ test('a raw object arriving late for a compacted day makes the next run recompac
     const again = await compact();
     t.like(again.compacted[0], { inputs: 2, rows: 30, duplicatesDropped: 5 });
     t.deepEqual((await manifestOf(s3)).inputs.map((i) => i.key), [rawKey('a'), rawKey('late')]);
-    t.is((await parquetReadObjects({ file: asArrayBuffer(await readObjectBytes(s3.client, BUCKET, again.compacted[0]!.key)), columns: ['id'] })).length, 30);
+    t.is((await readParquetObjects({ file: asArrayBuffer(await readObjectBytes(s3.client, BUCKET, again.compacted[0]!.key)), columns: ['id'] })).length, 30);
   } finally {
     await s3.stop();
   }
@@ -192,7 +192,7 @@ test('raw objects expired by the lifecycle rule never take events out of a compa
     await putRaw(s3, rawKey('late'), [...events.slice(30), events[0]!, events[25]!]);
     const again = await compact();
     t.like(again.compacted[0], { inputs: 3, rows: 40, duplicatesDropped: 2 });
-    const ids = (await parquetReadObjects({ file: asArrayBuffer(await readObjectBytes(s3.client, BUCKET, again.compacted[0]!.key)), columns: ['id'] })).map((r) => r.id);
+    const ids = (await readParquetObjects({ file: asArrayBuffer(await readObjectBytes(s3.client, BUCKET, again.compacted[0]!.key)), columns: ['id'] })).map((r) => r.id);
     t.deepEqual([...ids].sort(), events.map((e) => e.id).sort());
     const manifest = await manifestOf(s3);
     t.deepEqual(manifest.inputs.map((i) => i.key), [rawKey('a'), rawKey('b'), rawKey('late')], 'the expired input stays named');
