@@ -20,9 +20,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { DuckDBInstance } from '@duckdb/node-api';
-import { layoutFiles, listAuditDataFiles, listCompactedFiles, type LocalLayout } from '../cli/local-layout.js';
-import { auditEventsViewSql } from '../cli/local-runner.js';
+import { listAuditDataFiles, listCompactedFiles, type LocalLayout } from '../cli/local-layout.js';
+import { bytesReadByProcess, withLocalView } from '../cli/local-runner.js';
 import { bindQuery, type QueryParams } from '../cli/query-binder.js';
 import { getQuery } from '../cli/query-catalog.js';
 import { createHandler } from '../lambdas/compactor/index.js';
@@ -53,34 +52,21 @@ function namedQueries(): Array<{ name: string; params: QueryParams; accounts: st
   ];
 }
 
-function rchar(): number {
-  return Number(/^rchar: (\d+)$/m.exec(readFileSync('/proc/self/io', 'utf8'))![1]);
-}
-
 interface QueryMeasure { bytesRead: number; duckdbTotalBytesRead: number; rows: string; ms: number }
 
 /** One query over one layout in a fresh DuckDB (no cache carried between runs), as `local query` runs it. */
 async function measure(layout: LocalLayout, sql: string, profilePath: string): Promise<QueryMeasure> {
-  const files = layoutFiles(layout);
-  const instance = await DuckDBInstance.create();
-  const connection = await instance.connect();
-  try {
-    await connection.run("SET TimeZone = 'UTC'");
-    await connection.run(auditEventsViewSql(files.raw, files.compacted));
+  return withLocalView(layout, async (connection) => {
     await connection.run(`PRAGMA enable_profiling = 'json'`);
     await connection.run(`PRAGMA profiling_output = '${profilePath}'`);
-    const before = rchar();
+    const before = bytesReadByProcess()!;
     const started = performance.now();
     const reader = await connection.runAndReadAll(sql);
     const ms = performance.now() - started;
-    const bytesRead = rchar() - before;
+    const bytesRead = bytesReadByProcess()! - before;
     const profile = JSON.parse(readFileSync(profilePath, 'utf8')) as { total_bytes_read?: number };
-    const rows = JSON.stringify(reader.getRowObjectsJson());
-    return { bytesRead, duckdbTotalBytesRead: profile.total_bytes_read ?? -1, rows, ms };
-  } finally {
-    connection.closeSync();
-    instance.closeSync();
-  }
+    return { bytesRead, duckdbTotalBytesRead: profile.total_bytes_read ?? -1, rows: JSON.stringify(reader.getRowObjectsJson()), ms };
+  });
 }
 
 const bytesOf = (files: readonly string[]) => files.reduce((sum, f) => sum + statSync(f).size, 0);

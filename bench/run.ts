@@ -35,6 +35,8 @@ const SCENARIOS: Array<{ file: string; quickArgs: string[]; timeoutSeconds: numb
   { file: 'lambda-kinesis-to-s3', quickArgs: ['--records', '500', '--invocations', '2', '--rounds', '1'], timeoutSeconds: 180 },
   { file: 'lambda-partition-loader', quickArgs: ['--cached', '200', '--cold', '20', '--rounds', '1'], timeoutSeconds: 120 },
   { file: 'duckdb-pruning', quickArgs: ['--accounts', '3', '--days', '2', '--events', '20', '--rounds', '1'], timeoutSeconds: 120 },
+  { file: 'compaction-bytes', quickArgs: ['--accounts', '2', '--days', '2', '--events', '300', '--objects', '3', '--rounds', '1'], timeoutSeconds: 300 },
+  { file: 'compactor-cost', quickArgs: ['--events', '3000', '--rounds', '1'], timeoutSeconds: 300 },
 ];
 /** A stuck scenario is killed after its timeout (full run) or this (--quick). */
 const QUICK_TIMEOUT_SECONDS = 90;

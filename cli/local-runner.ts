@@ -11,7 +11,7 @@
  * account id, like Athena's partition column).
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { DuckDBInstance, type DuckDBType } from '@duckdb/node-api';
+import { DuckDBInstance, type DuckDBConnection, type DuckDBType } from '@duckdb/node-api';
 import { AUDIT_EVENT_FIELDS } from '../core/schema.js';
 import { layoutFiles, type LocalLayout } from './local-layout.js';
 import { getQuery } from './query-catalog.js';
@@ -94,20 +94,34 @@ export interface LocalQueryResult extends QueryResult {
   bytesRead: number | null;
 }
 
-function bytesReadByProcess(): number | null {
+/** Bytes this process has read from files so far (/proc/self/io `rchar`), or null where /proc is absent. */
+export function bytesReadByProcess(): number | null {
   if (!existsSync('/proc/self/io')) return null;
   const match = /^rchar: (\d+)$/m.exec(readFileSync('/proc/self/io', 'utf8'));
   return match ? Number(match[1]) : null;
 }
 
-/** Runs `sql` (which names the view `audit_events`) over the local layouts. */
-export async function runLocalSql(layout: LocalLayout, sql: string): Promise<LocalQueryResult> {
+/**
+ * Runs `work` on a fresh DuckDB connection that has the view `audit_events` over the local
+ * layouts (TimeZone UTC); the instance is closed after, so nothing is cached between calls.
+ */
+export async function withLocalView<T>(layout: LocalLayout, work: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
   const files = layoutFiles(layout);
   const instance = await DuckDBInstance.create();
   const connection = await instance.connect();
   try {
     await connection.run("SET TimeZone = 'UTC'");
     await connection.run(auditEventsViewSql(files.raw, files.compacted));
+    return await work(connection);
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+}
+
+/** Runs `sql` (which names the view `audit_events`) over the local layouts. */
+export function runLocalSql(layout: LocalLayout, sql: string): Promise<LocalQueryResult> {
+  return withLocalView(layout, async (connection) => {
     const before = bytesReadByProcess();
     const reader = await connection.runAndReadAll(sql);
     const after = bytesReadByProcess();
@@ -120,10 +134,7 @@ export async function runLocalSql(layout: LocalLayout, sql: string): Promise<Loc
     });
     // The few hundred bytes of reading /proc/self/io itself are left in: noise against any data file.
     return { ...decodeAccountColumn({ columns, rows }), bytesRead: before === null || after === null ? null : after - before };
-  } finally {
-    connection.closeSync();
-    instance.closeSync();
-  }
+  });
 }
 
 export interface LocalQueryRequest extends LocalLayout {

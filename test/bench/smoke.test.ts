@@ -32,6 +32,9 @@ const EXPECTED_KEYS: Record<string, string[]> = {
   'delivery-throughput': ['deliveryEventsPerSec', 'baselineJsonStringifyEventsPerSec', 'ratioToBaseline', 'withoutRedactionEventsPerSec'],
   'delivery-putrecords': ['plain.putRecordsCalls', 'plain.wireBytes', 'aggregated.putRecordsCalls', 'aggregated.wireBytes', 'callsRatio', 'bytesRatio'],
   'delivery-outage-rss': ['baselineSinkUp.rssMaxMiB', 'sinkDown.rssMaxMiB', 'sinkDown.stats.queued', 'rssMaxRatio'],
+  'compaction-bytes': ['requests-per-method', 'errors', 'slowest-calls', 'request-trail', 'account-window'].flatMap((q) => ['raw.bytesRead', 'compacted.bytesRead', 'bytesRatio'].map((k) => `results.queries.${q}.${k}`))
+    .concat(['results.objectsPerAccountDay.raw', 'results.objectsPerAccountDay.compacted', 'targets.noBodyBytesRatio.met', 'targets.objectsPerAccountDay.met']),
+  'compactor-cost': ['results.compact.ms', 'results.compact.peakRssMb', 'results.floor.ms', 'results.floor.peakRssMb', 'results.timeRatio', 'results.peakRssRatio', 'targets.peakRssMb.met'],
   'duckdb-pruning': ['results.oneAccountOneDay.bytesRead', 'results.wholeTable.bytesRead', 'results.filesRatio', 'results.bytesRatio', 'targets.bytesRatio.met'],
 };
 /** Written on another branch: checked for a result when present. */
@@ -75,4 +78,8 @@ test('bench/run.ts --quick runs every scenario and each reports its figures', as
   const loader = byFile.get('lambda-partition-loader')?.result;
   t.is(at(loader, 'results.athenaQueries'), at(loader, 'results.expectedAthenaQueries'));
   t.is(at(byFile.get('lambda-kinesis-to-s3')?.result, 'results.s3.objectsPerInvocation'), 100);
+  // Compaction: every named query answers the same over both layouts; one object per account-day.
+  const compaction = byFile.get('compaction-bytes')?.result;
+  for (const q of ['requests-per-method', 'errors', 'slowest-calls', 'request-trail', 'account-window']) t.true(at(compaction, `results.queries.${q}.sameRows`) as boolean, `${q}: same rows`);
+  t.is(at(compaction, 'results.objectsPerAccountDay.compacted'), 1);
 });
