@@ -26,7 +26,7 @@ const { values } = parseArgs({ options: {
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 /** Every scenario, in run order, with the flags --quick passes it (small counts: a smoke test). */
-const SCENARIOS: Array<{ file: string; quickArgs: string[]; timeoutSeconds: number }> = [
+const SCENARIOS: Array<{ file: string; quickArgs: string[]; timeoutSeconds: number; lambdaRuntime?: true }> = [
   { file: 'capture', quickArgs: ['--requests', '200', '--rounds', '1', '--concurrency', '8', '--rate-requests', '100', '--rate-rounds', '1'], timeoutSeconds: 900 },
   { file: 'redaction-cost', quickArgs: ['--rounds', '3', '--kib', '8'], timeoutSeconds: 120 },
   { file: 'delivery-throughput', quickArgs: ['--events', '2000'], timeoutSeconds: 240 },
@@ -35,9 +35,28 @@ const SCENARIOS: Array<{ file: string; quickArgs: string[]; timeoutSeconds: numb
   { file: 'lambda-kinesis-to-s3', quickArgs: ['--records', '500', '--invocations', '2', '--rounds', '1'], timeoutSeconds: 180 },
   { file: 'lambda-partition-loader', quickArgs: ['--cached', '200', '--cold', '20', '--rounds', '1'], timeoutSeconds: 120 },
   { file: 'duckdb-pruning', quickArgs: ['--accounts', '3', '--days', '2', '--events', '20', '--rounds', '1'], timeoutSeconds: 120 },
-  { file: 'compaction-bytes', quickArgs: ['--accounts', '2', '--days', '2', '--events', '300', '--objects', '3', '--rounds', '1'], timeoutSeconds: 300 },
-  { file: 'compactor-cost', quickArgs: ['--events', '3000', '--rounds', '1'], timeoutSeconds: 300 },
+  // The compactor writes ZSTD only where node:zlib has it (Node >= 22.15): these two run on the
+  // Lambda's runtime (lambdaRuntime), so the figures are those of what is deployed.
+  { file: 'compaction-bytes', quickArgs: ['--accounts', '2', '--days', '2', '--events', '300', '--objects', '3', '--rounds', '1'], timeoutSeconds: 300, lambdaRuntime: true },
+  { file: 'compactor-cost', quickArgs: ['--events', '3000', '--rounds', '1'], timeoutSeconds: 300, lambdaRuntime: true },
 ];
+/** The Node.js major of the Lambdas' runtime (lambdas/template.yaml: nodejs24.x). */
+const LAMBDA_NODE_MAJOR = 24;
+
+/**
+ * A node binary of the Lambdas' major version: this one if it is, else `npx -p node@24` (from
+ * npm's cache or the registry). Null when neither works; the scenario then runs on this Node,
+ * which its result shows (`node`). --quick never asks: the smoke test needs no download.
+ */
+function lambdaRuntimeNode(): string | null {
+  if (Number(process.versions.node.split('.')[0]) === LAMBDA_NODE_MAJOR) return process.execPath;
+  try {
+    return execFileSync('npx', ['-y', '-p', `node@${LAMBDA_NODE_MAJOR}`, 'node', '-p', 'process.execPath'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 120_000 }).trim();
+  } catch {
+    return null;
+  }
+}
+
 /** A stuck scenario is killed after its timeout (full run) or this (--quick). */
 const QUICK_TIMEOUT_SECONDS = 90;
 
@@ -75,13 +94,13 @@ function describe(path: string): string | undefined {
   return paragraph.split('\n').map((l) => l.trim()).reduce((text, line) => (line.startsWith('- ') ? `${text}\n${line}` : `${text} ${line}`), '').trim();
 }
 
-function runScenario(file: string, args: string[], timeoutSeconds: number): Promise<ScenarioOutcome> {
+function runScenario(file: string, args: string[], timeoutSeconds: number, node = process.execPath): Promise<ScenarioOutcome> {
   const path = join(root, 'bench', `${file}.ts`);
   if (!existsSync(path)) return Promise.resolve({ file, note: `bench/${file}.ts does not exist on this branch` });
   const started = performance.now();
   const description = describe(path);
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import=tsx', path, ...args], {
+    const child = spawn(node, ['--import=tsx', path, ...args], {
       cwd: root,
       // stderr passes through: progress and warnings stay visible; stdout is the result.
       stdio: ['ignore', 'pipe', 'inherit'],
@@ -125,11 +144,17 @@ async function main() {
   const host = machine();
   ensureFreshDist();
   const outcomes: ScenarioOutcome[] = [];
+  let lambdaNode: string | null | undefined;
   for (const scenario of selected) {
     process.stderr.write(`bench: ${scenario.file}\n`);
+    if (scenario.lambdaRuntime && !values.quick && lambdaNode === undefined) {
+      lambdaNode = lambdaRuntimeNode();
+      if (lambdaNode === null) process.stderr.write(`bench: no Node.js ${LAMBDA_NODE_MAJOR} (npx -p node@${LAMBDA_NODE_MAJOR} failed): Lambda-runtime scenarios run on ${process.version}\n`);
+    }
+    const node = scenario.lambdaRuntime && !values.quick ? lambdaNode ?? undefined : undefined;
     const outcome = values.quick
       ? await runScenario(scenario.file, scenario.quickArgs, QUICK_TIMEOUT_SECONDS)
-      : await runScenario(scenario.file, [], scenario.timeoutSeconds);
+      : await runScenario(scenario.file, [], scenario.timeoutSeconds, node);
     process.stderr.write(`bench: ${scenario.file}: ${outcome.result ? `done in ${outcome.seconds} s` : outcome.note}\n`);
     outcomes.push(outcome);
   }
