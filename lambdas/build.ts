@@ -22,6 +22,8 @@ const REPOSITORY_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const LAMBDA_BUNDLES = [
   { name: 'kinesis-to-s3', entry: 'lambdas/kinesis-to-s3/index.ts' },
   { name: 'partition-loader', entry: 'lambdas/partition-loader/index.ts' },
+  // hyparquet and the vendored hyparquet-writer are bundled in: nothing to install in Lambda.
+  { name: 'compactor', entry: 'lambdas/compactor/index.ts' },
 ] as const;
 
 /** The file inside each zip and the export Lambda calls: the template's `Handler: index.handler`. */

@@ -13,6 +13,11 @@ import { AUDIT_EVENT_FIELDS, encodeAccountId, partitionPath } from '../../core/s
 import { BUNDLE_FILE, HANDLER_EXPORT, LAMBDA_BUNDLES, buildLambdas, type BuiltLambda } from '../../lambdas/build.js';
 import { KINESIS_TO_S3_ENV, type createHandler as createKinesisToS3 } from '../../lambdas/kinesis-to-s3/index.js';
 import { PARTITION_LOADER_ENV } from '../../lambdas/partition-loader/index.js';
+import { COMPACTED_TAG, COMPACTOR_ENV, type createHandler as createCompactor } from '../../lambdas/compactor/index.js';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { rawDay } from '../helpers/compaction-dataset.js';
+import { startS3rver } from '../helpers/s3rver.js';
+import { renderDdl, statementText } from '../../cli/ddl.js';
 import { auditEventFactory, kplAggregatedRecordFactory } from '../helpers/factories.js';
 import { readTemplate, referencesIn, substituteDefaults, type Template } from '../helpers/cloudformation.js';
 
@@ -20,7 +25,9 @@ const repositoryRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 const templatePath = join(repositoryRoot, 'lambdas/template.yaml');
 // Inside the repository so the bundles resolve the external @aws-sdk/* from node_modules.
 const testBuildDir = join(repositoryRoot, 'dist/test-lambdas');
-const ENV_BY_BUNDLE: Record<string, Record<string, string>> = { 'kinesis-to-s3': KINESIS_TO_S3_ENV, 'partition-loader': PARTITION_LOADER_ENV };
+const ENV_BY_BUNDLE: Record<string, Record<string, string>> = { 'kinesis-to-s3': KINESIS_TO_S3_ENV, 'partition-loader': PARTITION_LOADER_ENV, compactor: COMPACTOR_ENV };
+/** Variables a handler reads but the template leaves to their defaults. */
+const DEFAULTED_ENV: Record<string, string[]> = { compactor: [COMPACTOR_ENV.latenessMs, COMPACTOR_ENV.lookbackDays] };
 
 let template: Template;
 let built: BuiltLambda[];
@@ -33,7 +40,7 @@ const functions = () => Object.entries(template.Resources).filter(([, r]) => r.T
 const bundleNameOf = (codeUri: string) => /^\.\.\/dist\/lambdas\/([a-z0-9-]+)\.zip$/.exec(codeUri)?.[1];
 
 test('every function points at a zip the build produces, and its Handler at the bundle file and export', (t) => {
-  t.is(functions().length, LAMBDA_BUNDLES.length);
+  t.deepEqual([...new Set(functions().map(([, fn]) => bundleNameOf(fn.Properties!.CodeUri)))].sort(), LAMBDA_BUNDLES.map((b) => b.name).sort());
   for (const [id, fn] of functions()) {
     const name = bundleNameOf(fn.Properties!.CodeUri);
     t.truthy(name, `${id}: CodeUri ${fn.Properties!.CodeUri}`);
@@ -72,6 +79,22 @@ test('the bundled kinesis-to-s3 de-aggregates KPL records (protobufjs works insi
   t.true(puts.every((k) => /^audit\/account_id=x[12]\/dt=/.test(k)));
 });
 
+test('the bundled compactor compacts a day against s3rver (hyparquet and the vendored writer work inside the CommonJS bundle)', async (t) => {
+  const require = createRequire(import.meta.url);
+  const lambda = built.find((b) => b.name === 'compactor')!;
+  const { createHandler } = require(lambda.bundlePath) as { createHandler: typeof createCompactor };
+  const s3 = await startS3rver(['bundle-bucket']);
+  try {
+    const day = rawDay('audit/', { account: 'acme', dt: '2026-11-24', events: 300, objects: 3, duplicateEvery: 10 });
+    for (const o of day.objects) await s3.client.send(new PutObjectCommand({ Bucket: 'bundle-bucket', Key: o.key, Body: o.body }));
+    const report = await createHandler({ s3: s3.client, bucket: 'bundle-bucket', now: () => new Date('2026-11-26T00:00:00.000Z') })({ account_id: 'acme', dt: '2026-11-24' });
+    t.deepEqual(report.failed, []);
+    t.like(report.compacted[0], { rows: 300, duplicatesDropped: day.duplicates, inputs: day.objects.length });
+  } finally {
+    await s3.stop();
+  }
+});
+
 /** Tests that need an external tool run only where it is installed (this machine and CI have both). */
 function installed(command: string, versionFlag: string): boolean {
   try {
@@ -95,20 +118,79 @@ const hasUnzip = installed('unzip', '-v');
 
 test('environment variable names are exactly the ones the handlers read', (t) => {
   for (const [id, fn] of functions()) {
-    const names = ENV_BY_BUNDLE[bundleNameOf(fn.Properties!.CodeUri)!]!;
-    t.deepEqual(Object.keys(fn.Properties!.Environment.Variables).sort(), Object.values(names).sort(), id);
+    const bundle = bundleNameOf(fn.Properties!.CodeUri)!;
+    const names = Object.values(ENV_BY_BUNDLE[bundle]!).filter((n) => !(DEFAULTED_ENV[bundle] ?? []).includes(n));
+    t.deepEqual(Object.keys(fn.Properties!.Environment.Variables).sort(), names.sort(), id);
   }
 });
 
-test('Glue columns are schema v1 (AUDIT_EVENT_FIELDS) minus account_id, which is a partition key with dt', (t) => {
-  const table = template.Resources.AuditTable!.Properties!.TableInput;
-  t.deepEqual(
-    table.StorageDescriptor.Columns,
-    AUDIT_EVENT_FIELDS.filter((f) => f.name !== 'account_id').map((f) => ({ Name: f.name, Type: f.athenaType })),
-  );
+const dataColumns = () => AUDIT_EVENT_FIELDS.filter((f) => f.name !== 'account_id').map((f) => ({ Name: f.name, Type: f.athenaType }));
+
+test('the raw table: schema v1 (AUDIT_EVENT_FIELDS) minus account_id, which is a partition key with dt; the Hive JSON SerDe', (t) => {
+  const table = template.Resources.AuditRawTable!.Properties!.TableInput;
+  t.deepEqual(table.StorageDescriptor.Columns, dataColumns());
   t.deepEqual(table.PartitionKeys, [{ Name: 'account_id', Type: 'string' }, { Name: 'dt', Type: 'string' }]);
-  t.is(table.StorageDescriptor.SerdeInfo.SerializationLibrary, 'org.openx.data.jsonserde.JsonSerDe');
-  t.is(table.StorageDescriptor.SerdeInfo.Parameters['ignore.malformed.json'], 'true');
+  t.is(table.StorageDescriptor.SerdeInfo.SerializationLibrary, 'org.apache.hive.hcatalog.data.JsonSerDe');
+  t.is(table.StorageDescriptor.SerdeInfo.Parameters, undefined);
+  t.is(substituteDefaults(template, table.Name['Fn::Sub']), 'events_raw');
+});
+
+test('the compacted table: the same columns with time a timestamp, Parquet, under the compacted prefix', (t) => {
+  const table = template.Resources.AuditCompactedTable!.Properties!.TableInput;
+  t.deepEqual(table.StorageDescriptor.Columns, dataColumns().map((c) => (c.Name === 'time' ? { Name: 'time', Type: 'timestamp' } : c)));
+  t.deepEqual(table.PartitionKeys, [{ Name: 'account_id', Type: 'string' }, { Name: 'dt', Type: 'string' }]);
+  t.is(table.StorageDescriptor.SerdeInfo.SerializationLibrary, 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe');
+  t.is(substituteDefaults(template, table.StorageDescriptor.Location['Fn::Sub']), 's3://${BucketName}/audit-compacted/');
+  t.is(substituteDefaults(template, table.Name['Fn::Sub']), 'events_compacted');
+});
+
+test('the view is athena/create-view.sql, as a Glue Presto view whose columns are the schema plus the partitions', (t) => {
+  const input = template.Resources.AuditView!.Properties!.TableInput;
+  t.is(input.TableType, 'VIRTUAL_VIEW');
+  t.deepEqual(input.Name, { Ref: 'GlueTableName' });
+  const [, parts] = input.ViewOriginalText['Fn::Join'];
+  t.is(parts[0], '/* Presto View: ');
+  t.is(parts[2], ' */');
+  const view = JSON.parse(parts[1]['Fn::Base64']['Fn::Sub']) as { originalSql: string; catalog: string; schema: string; columns: Array<{ name: string; type: string }> };
+  // The file's statement with the same names, in the template's ${…} form, whitespace collapsed.
+  const fromFile = statementText(renderDdl('view', { database: 'dbtoken', table: 'viewtoken' }))
+    .replace(/^CREATE OR REPLACE VIEW "dbtoken"\."viewtoken" AS\s*/, '').replace(/\s+/g, ' ')
+    .replace(/dbtoken/g, '${AuditDatabase}').replace(/viewtoken_raw/g, '${AuditRawTable}').replace(/viewtoken_compacted/g, '${AuditCompactedTable}');
+  t.is(view.originalSql, fromFile);
+  t.is(view.schema, '${AuditDatabase}');
+  t.is(view.catalog, 'awsdatacatalog');
+  const presto: Record<string, string> = { string: 'varchar', int: 'integer', double: 'double', boolean: 'boolean', 'map<string,string>': 'map(varchar,varchar)' };
+  const expected = [...dataColumns(), { Name: 'account_id', Type: 'string' }, { Name: 'dt', Type: 'string' }];
+  t.deepEqual(view.columns, expected.map((c) => ({ name: c.Name, type: presto[c.Type] })));
+  t.deepEqual(input.StorageDescriptor.Columns, expected);
+});
+
+test('raw objects expire only once the compactor tagged them; compacted days keep the long retention', (t) => {
+  const rules = template.Resources.AuditBucket!.Properties!.LifecycleConfiguration.Rules as any[];
+  const once = rules.find((r) => r.Id === 'raw-events-once-compacted');
+  t.is(substituteDefaults(template, once.Prefix['Fn::Sub']), 'audit/');
+  t.deepEqual(once.TagFilters, [COMPACTED_TAG]);
+  t.deepEqual(once.ExpirationInDays, { Ref: 'RawExpirationDaysAfterCompaction' });
+  t.is(template.Parameters!.RawExpirationDaysAfterCompaction!.Default, 30);
+  const compacted = rules.find((r) => r.Id === 'compacted-events');
+  t.is(substituteDefaults(template, compacted.Prefix['Fn::Sub']), 'audit-compacted/');
+  t.deepEqual(compacted.ExpirationInDays, { Ref: 'ExpirationDays' });
+});
+
+test('the compactor runs daily after the lateness window, with a failure queue, and can never delete or overwrite a raw object', (t) => {
+  const fn = template.Resources.CompactorFunction!.Properties!;
+  t.deepEqual(fn.Events.Daily.Properties.Schedule, { Ref: 'CompactionSchedule' });
+  t.is(template.Parameters!.CompactionSchedule!.Default, 'cron(30 2 * * ? *)');
+  t.deepEqual(fn.EventInvokeConfig.DestinationConfig.OnFailure.Destination, { 'Fn::GetAtt': ['CompactorFailuresQueue', 'Arn'] });
+  t.is(fn.Timeout, 900);
+  t.is(fn.MemorySize, 1024);
+  t.is(substituteDefaults(template, fn.Environment.Variables.AUDIT_LOG_COMPACTED_PREFIX['Fn::Sub']), 'audit-compacted/');
+  const statements = template.Resources.CompactorRole!.Properties!.Policies[0].PolicyDocument.Statement as any[];
+  const actionsOn = (prefix: string) => statements
+    .filter((s) => typeof s.Resource === 'object' && 'Fn::Sub' in s.Resource && substituteDefaults(template, s.Resource['Fn::Sub']).endsWith(`/${prefix}*`))
+    .flatMap((s) => [s.Action].flat());
+  t.deepEqual(actionsOn('audit/').sort(), ['s3:GetObject', 's3:PutObjectTagging']);
+  t.deepEqual(actionsOn('audit-compacted/').sort(), ['s3:DeleteObject', 's3:GetObject', 's3:PutObject']);
 });
 
 test('every Ref, GetAtt, Sub variable and Condition points at something defined, under a compatible condition', (t) => {
@@ -151,17 +233,30 @@ test('the Kinesis event source reports partial batches, bisects, bounds retries 
   t.deepEqual(template.Resources.AuditStream!.Properties!.StreamModeDetails, { StreamMode: 'ON_DEMAND' });
 });
 
-test('only the partition loader is notified, only for the data prefix and .json.gz; errors and Athena results stay outside it', (t) => {
+test('only the two partition loaders are notified: raw .json.gz under the data prefix, .parquet under the compacted prefix; errors, manifests and Athena results stay outside both', (t) => {
   const withS3Events = functions().filter(([, fn]) => Object.values(fn.Properties!.Events ?? {}).some((e: any) => e.Type === 'S3'));
-  t.deepEqual(withS3Events.map(([id]) => id), ['PartitionLoaderFunction']);
-  const rules = (Object.values(withS3Events[0]![1].Properties!.Events)[0] as any).Properties.Filter.S3Key.Rules;
-  const dataPrefix = substituteDefaults(template, rules.find((r: any) => r.Name === 'prefix').Value['Fn::Sub']);
-  t.is(dataPrefix, 'audit/');
-  t.is(rules.find((r: any) => r.Name === 'suffix').Value, '.json.gz');
+  t.deepEqual(withS3Events.map(([id]) => id).sort(), ['CompactedPartitionLoaderFunction', 'PartitionLoaderFunction']);
+  const filterOf = (id: string) => {
+    const rules = (Object.values(template.Resources[id]!.Properties!.Events)[0] as any).Properties.Filter.S3Key.Rules;
+    return { prefix: substituteDefaults(template, rules.find((r: any) => r.Name === 'prefix').Value['Fn::Sub']), suffix: rules.find((r: any) => r.Name === 'suffix').Value as string };
+  };
+  const raw = filterOf('PartitionLoaderFunction');
+  const compacted = filterOf('CompactedPartitionLoaderFunction');
+  t.deepEqual(raw, { prefix: 'audit/', suffix: '.json.gz' });
+  t.deepEqual(compacted, { prefix: 'audit-compacted/', suffix: '.parquet' });
+  // S3 refuses overlapping notification filters; neither prefix may hold the other.
+  t.false(raw.prefix.startsWith(compacted.prefix) || compacted.prefix.startsWith(raw.prefix));
+  t.false('audit-compacted/account_id=a/dt=2026-01-01/_manifest.json'.endsWith(compacted.suffix));
+  const loaderEnv = (id: string) => template.Resources[id]!.Properties!.Environment.Variables;
+  t.deepEqual(loaderEnv('PartitionLoaderFunction').ATHENA_TABLE, { Ref: 'AuditRawTable' });
+  t.deepEqual(loaderEnv('CompactedPartitionLoaderFunction').ATHENA_TABLE, { Ref: 'AuditCompactedTable' });
+  t.is(substituteDefaults(template, loaderEnv('CompactedPartitionLoaderFunction').AUDIT_LOG_PREFIX['Fn::Sub']), compacted.prefix);
+  const dataPrefix = raw.prefix;
   const writerEnv = template.Resources.KinesisToS3Function!.Properties!.Environment.Variables;
   t.is(substituteDefaults(template, writerEnv.AUDIT_LOG_PREFIX['Fn::Sub']), dataPrefix);
   const results = substituteDefaults(template, template.Resources.AuditWorkGroup!.Properties!.WorkGroupConfiguration.ResultConfiguration.OutputLocation['Fn::Sub']);
   t.false(results.includes(`/${dataPrefix}`), results);
+  t.false(results.includes(`/${compacted.prefix}`), results);
   const writerResources = template.Resources.KinesisToS3Role!.Properties!.Policies[0].PolicyDocument.Statement
     .filter((s: any) => s.Action === 's3:PutObject').flatMap((s: any) => s.Resource.map((r: any) => substituteDefaults(template, r['Fn::Sub'])));
   t.deepEqual(writerResources, ['arn:${AWS::Partition}:s3:::${BucketName}/audit/*', 'arn:${AWS::Partition}:s3:::${BucketName}/audit-errors/*'].map((s) => substituteDefaults(template, s)));
