@@ -132,7 +132,7 @@ test('the raw table: schema v1 (AUDIT_EVENT_FIELDS) minus account_id, which is a
   t.deepEqual(table.PartitionKeys, [{ Name: 'account_id', Type: 'string' }, { Name: 'dt', Type: 'string' }]);
   t.is(table.StorageDescriptor.SerdeInfo.SerializationLibrary, 'org.apache.hive.hcatalog.data.JsonSerDe');
   t.is(table.StorageDescriptor.SerdeInfo.Parameters, undefined);
-  t.is(substituteDefaults(template, table.Name['Fn::Sub']), 'events_raw');
+  t.is(substituteDefaults(template, table.Name['Fn::Sub']), 'audit_events_raw');
 });
 
 test('the compacted table: the same columns with time a timestamp, Parquet, under the compacted prefix', (t) => {
@@ -141,7 +141,7 @@ test('the compacted table: the same columns with time a timestamp, Parquet, unde
   t.deepEqual(table.PartitionKeys, [{ Name: 'account_id', Type: 'string' }, { Name: 'dt', Type: 'string' }]);
   t.is(table.StorageDescriptor.SerdeInfo.SerializationLibrary, 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe');
   t.is(substituteDefaults(template, table.StorageDescriptor.Location['Fn::Sub']), 's3://${BucketName}/audit-compacted/');
-  t.is(substituteDefaults(template, table.Name['Fn::Sub']), 'events_compacted');
+  t.is(substituteDefaults(template, table.Name['Fn::Sub']), 'audit_events_compacted');
 });
 
 test('the view is athena/create-view.sql, as a Glue Presto view whose columns are the schema plus the partitions', (t) => {
