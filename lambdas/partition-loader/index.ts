@@ -70,7 +70,7 @@ export function createHandler(options: PartitionLoaderOptions): PartitionLoaderH
     let error: string | undefined;
     try {
       for (const statement of statements) {
-        queryExecutionIds.push(await runAthenaQuery(athena, { sql: statement.sql, workgroup, outputLocation }, timing));
+        queryExecutionIds.push(await runAthenaQuery(athena, { sql: statement.sql, database, workgroup, outputLocation }, timing));
         for (const partition of statement.partitions) knownPartitions.add(partition.location);
         added += statement.partitions.length;
       }

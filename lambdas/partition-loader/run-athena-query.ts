@@ -20,6 +20,8 @@ export const DEFAULT_QUERY_TIMING: AthenaQueryTiming = { initialDelayMs: 250, ma
 
 export interface AthenaQuery {
   sql: string;
+  /** Sent as QueryExecutionContext: the statement names the table with its database too, but a workgroup's or console's default database must never decide where it runs. */
+  database: string;
   workgroup?: string;
   outputLocation?: string;
 }
@@ -49,6 +51,7 @@ export async function runAthenaQuery(athena: AthenaClient, query: AthenaQuery, t
         QueryString: query.sql,
         ClientRequestToken: clientRequestToken,
         WorkGroup: query.workgroup,
+        QueryExecutionContext: { Database: query.database },
         ResultConfiguration: query.outputLocation ? { OutputLocation: query.outputLocation } : undefined,
       }));
       if (!started.QueryExecutionId) throw new Error('StartQueryExecution returned no QueryExecutionId');

@@ -11,6 +11,10 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import test from 'ava';
 import { readParquetObjects } from '../../lambdas/compactor/parquet-file.js';
@@ -72,6 +76,16 @@ test(`a day of ${EVENTS.toLocaleString('en')} events compacts into one file hold
     t.is(new Set(rows.map((r) => r.id as string)).size, EVENTS + 500);
     t.true(rows.every((r, i) => i === 0 || (rows[i - 1]!.time as Date) <= (r.time as Date)), 'rows sorted by time');
     t.true(again.peakRssMb <= PEAK_RSS_LIMIT_MB, `peak RSS ${again.peakRssMb} MB`);
+
+    // The second reader: DuckDB's own Parquet reader agrees on rows, distinct ids and order.
+    const path = join(mkdtempSync(join(tmpdir(), 'compactor-memory-')), 'day.parquet');
+    writeFileSync(path, after);
+    const db = await DuckDBInstance.create();
+    const connection = await db.connect();
+    const counted = (await connection.runAndReadAll(`SELECT count(*) AS n, count(DISTINCT id) AS ids, bool_and(ordered) AS sorted FROM (SELECT id, "time" >= lag("time", 1, "time") OVER (ORDER BY file_row_number) AS ordered FROM read_parquet('${path}', file_row_number = true))`)).getRowObjectsJson()[0]!;
+    connection.closeSync();
+    db.closeSync();
+    t.deepEqual(counted, { n: String(EVENTS + 500), ids: String(EVENTS + 500), sorted: true });
   } finally {
     await s3.stop();
   }

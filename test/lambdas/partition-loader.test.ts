@@ -67,6 +67,7 @@ test.serial('all records of the event become ONE statement with every new partit
   ].join('\n')]);
   const start = mock.commandCalls(StartQueryExecutionCommand)[0]!.args[0].input;
   t.is(start.WorkGroup, 'audit');
+  t.deepEqual(start.QueryExecutionContext, { Database: 'audit_db' });
   t.deepEqual(start.ResultConfiguration, { OutputLocation: 's3://audit-bucket/athena-results/' });
   t.is(mock.commandCalls(GetQueryExecutionCommand).length, 3, 'polled until SUCCEEDED');
   t.like(log, { lambda: 'partition-loader', records: 8, ignored: 4, partitions: 3, cacheHits: 0, added: 3, statements: 1, queryExecutionIds: ['q-1'] });
