@@ -26,6 +26,8 @@ export interface Prices {
   kinesisOnDemandExtendedRetentionPerGiBMonth: number;
   kinesisProvisionedShardHour: number;
   kinesisProvisionedPerMillionPutPayloadUnits: number;
+  /** Retention from 24 h up to 7 days, provisioned. */
+  kinesisProvisionedExtendedRetentionShardHour: number;
   lambdaArmPerGBSecond: number;
   lambdaPerMillionRequests: number;
   s3StandardPerGiBMonth: number;
@@ -48,6 +50,7 @@ export const US_EAST_1: Prices = {
   kinesisOnDemandExtendedRetentionPerGiBMonth: 0.10,
   kinesisProvisionedShardHour: 0.015,
   kinesisProvisionedPerMillionPutPayloadUnits: 0.014,
+  kinesisProvisionedExtendedRetentionShardHour: 0.02,
   lambdaArmPerGBSecond: 0.0000133334,
   lambdaPerMillionRequests: 0.20,
   s3StandardPerGiBMonth: 0.023,
@@ -170,7 +173,15 @@ function finish(name: string, lines: CostLine[], facts: Record<string, number>):
   return { name, lines, facts, total: lines.reduce((s, l) => s + l.cost, 0) };
 }
 
-function kinesisLambda(i: CostInputs, aggregate: boolean): Scenario {
+/** Shards a provisioned stream needs for this traffic: 1 MB/s and 1,000 records/s of writes per shard. */
+export function shardsNeeded(i: CostInputs, aggregate: boolean): number {
+  const plainRecordBytes = i.eventBytes + i.partitionKeyBytes;
+  const eventsPerRecord = aggregate ? i.aggregatedRecordBytes / (plainRecordBytes + i.aggregationOverheadBytes) : 1;
+  const bytesPerSecond = i.eventsPerSecond * (plainRecordBytes + (aggregate ? i.aggregationOverheadBytes : 0));
+  return Math.max(1, Math.ceil(bytesPerSecond / 1e6), Math.ceil(i.eventsPerSecond / eventsPerRecord / 1000));
+}
+
+function kinesisLambda(i: CostInputs, aggregate: boolean, capacity: 'on-demand' | 'provisioned' = 'on-demand'): Scenario {
   const p = i.prices;
   const plainRecordBytes = i.eventBytes + i.partitionKeyBytes;
   const eventsPerRecord = aggregate ? i.aggregatedRecordBytes / (plainRecordBytes + i.aggregationOverheadBytes) : 1;
@@ -187,12 +198,21 @@ function kinesisLambda(i: CostInputs, aggregate: boolean): Scenario {
   const gzipGiB = (i.events * (i.eventBytes + 1)) / i.gzipRatio / GiB;
   const millionsPerMonth = (i.eventsPerSecond * 3600 * HOURS_PER_MONTH) / 1e6;
   const extraRetentionMonths = Math.max(0, i.streamRetentionHours - 24) / HOURS_PER_MONTH;
-  const lines = [
+  const shards = shardsNeeded(i, aggregate);
+  const shardHours = shards * (HOURS_PER_MONTH / millionsPerMonth) * (i.events / 1e6);
+  const streamLines = capacity === 'on-demand' ? [
     line(`Kinesis stream-hours (on-demand, 730 h/month spread over ${millionsPerMonth.toFixed(1)} M events/month)`,
       (HOURS_PER_MONTH / millionsPerMonth) * (i.events / 1e6), 'stream-hours', p.kinesisOnDemandStreamHour),
     line('Kinesis data in (each record rounded up to 1 KiB)', billedGiB, 'GiB', p.kinesisOnDemandIngestPerGiB),
     line('Kinesis data retrieved by the Lambda', billedGiB, 'GiB', p.kinesisOnDemandRetrievalPerGiB),
     line(`Kinesis extended retention (${i.streamRetentionHours} h)`, billedGiB * extraRetentionMonths, 'GiB-month', p.kinesisOnDemandExtendedRetentionPerGiBMonth),
+  ] : [
+    line(`Kinesis shard-hours (provisioned, ${shards} shard${shards > 1 ? 's' : ''} for ${i.eventsPerSecond} events/s)`, shardHours, 'shard-hours', p.kinesisProvisionedShardHour),
+    provisionedPayloadUnits(i, aggregate),
+    ...(i.streamRetentionHours > 24 ? [line(`Kinesis extended retention (${i.streamRetentionHours} h), per shard-hour`, shardHours, 'shard-hours', p.kinesisProvisionedExtendedRetentionShardHour)] : []),
+  ];
+  const lines = [
+    ...streamLines,
     line('kinesis-to-s3 requests', invocations, 'requests', p.lambdaPerMillionRequests, 1e6),
     line(`kinesis-to-s3 duration (${i.lambdaMsPerEvent} ms × ${i.lambdaMemoryMB} MB per event)`,
       i.events * (i.lambdaMsPerEvent / 1000) * (i.lambdaMemoryMB / 1024), 'GB-s', p.lambdaArmPerGBSecond),
@@ -200,8 +220,11 @@ function kinesisLambda(i: CostInputs, aggregate: boolean): Scenario {
     ...loaderLines(i, objects),
     ...storageLines(i, gzipGiB, objects, objectBytes),
   ];
-  return finish(aggregate ? 'Kinesis + Lambda, kinesis.aggregate: true' : 'Kinesis + Lambda (template default)', lines, {
-    records, recordBytes, billedGiB, eventsPerInvocation, invocations, eventsPerObject, objects, objectBytes, gzipGiB,
+  const name = capacity === 'provisioned'
+    ? `Kinesis provisioned (KinesisStreamMode: PROVISIONED) + Lambda${aggregate ? ', kinesis.aggregate: true' : ''}`
+    : aggregate ? 'Kinesis + Lambda, kinesis.aggregate: true' : 'Kinesis + Lambda (template default)';
+  return finish(name, lines, {
+    records, recordBytes, ...(capacity === 'on-demand' ? { billedGiB } : { shards }), eventsPerInvocation, invocations, eventsPerObject, objects, objectBytes, gzipGiB,
   });
 }
 
@@ -251,7 +274,7 @@ export function costModel(inputs: Partial<CostInputs> = {}) {
   const aggregated = kinesisLambda(i, true);
   return {
     inputs: i,
-    scenarios: [plain, aggregated, firehose(i)],
+    scenarios: [plain, aggregated, kinesisLambda(i, false, 'provisioned'), kinesisLambda(i, true, 'provisioned'), firehose(i)],
     athena: athena(i, plain.facts.objects ?? 0),
     provisioned: [provisionedPayloadUnits(i, false), provisionedPayloadUnits(i, true)],
   };
@@ -270,6 +293,7 @@ export function markdownTable(lines: readonly CostLine[], total?: number): strin
 function perLabel(l: CostLine): string {
   if (l.unit === 'requests' || l.unit === 'units') return ' per million';
   if (l.unit === 'PUTs' || l.unit === 'GETs' || l.unit === 'objects') return ' per 1,000';
+  if (l.unit === 'shard-hours') return ' per shard-hour';
   return l.unit === 'GB-s' ? ' per GB-s' : ` per ${l.unit.replace(/s$/, '')}`;
 }
 
@@ -281,6 +305,12 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     console.log(markdownTable(s.lines, s.total));
     console.log(`\n${Object.entries(s.facts).map(([k, v]) => `${k} = ${num(v)}`).join('; ')}\n`);
   }
-  console.log('### Provisioned Kinesis instead (payload units only; shard-hours extra)\n');
+  console.log('### Provisioned Kinesis: PUT payload units\n');
   console.log(markdownTable(model.provisioned));
+  console.log('\n### On-demand against provisioned, total per million calls, by traffic\n');
+  console.log('| events/s | on-demand | provisioned | shards |\n|---:|---:|---:|---:|');
+  for (const eventsPerSecond of [1, 10, 100, 1_000, 5_000]) {
+    const m = costModel({ eventsPerSecond });
+    console.log(`| ${eventsPerSecond.toLocaleString('en-US')} | ${usd(m.scenarios[0]!.total)} | ${usd(m.scenarios[2]!.total)} | ${m.scenarios[2]!.facts.shards} |`);
+  }
 }
