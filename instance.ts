@@ -7,10 +7,13 @@
  * Part of the composition root (with index.ts): the only place that knows all three concerns.
  */
 import { finishInFlight, runSuppressed, type CallConsumer, type CallRecord } from './core/capture/index.js';
-import { Dispatcher, StatsPublisher } from './core/delivery/index.js';
+import { Dispatcher, Spool, StatsPublisher } from './core/delivery/index.js';
+import { ConfigurationError } from './core/errors.js';
 import { AuditEventBus, EventBuilder, type BuildWindow } from './core/event/index.js';
 import type { ResolvedCoreOptions } from './core/options.js';
 import type { DeliveryStats, Sink } from './core/types/index.js';
+
+const NO_SPOOL = { spooledBytes: 0, spooledEvents: 0, replayed: 0, corrupt: 0 } as const;
 
 /** Each audit log's instance, for the composition root and tests only (not a package export). */
 const instances = new WeakMap<object, AuditInstance>();
@@ -32,6 +35,7 @@ export class AuditInstance implements CallConsumer {
   readonly onError: (err: unknown) => void;
   private readonly builder: EventBuilder;
   private readonly dispatcher: Dispatcher;
+  private readonly spool: Spool | null = null;
   private readonly statsPublisher: StatsPublisher;
 
   constructor(readonly settings: ResolvedCoreOptions, private readonly sink: Sink, window?: BuildWindow) {
@@ -43,6 +47,25 @@ export class AuditInstance implements CallConsumer {
       onChange: () => this.countersChanged(),
       runSinkCall: runSuppressed,
     });
+    if (settings.spool !== null) {
+      const dispatcher = this.dispatcher;
+      try {
+        this.spool = new Spool({
+          ...settings.spool,
+          // Rotation bounds how much one crash can replay twice; 8 MiB is ~5,000 benchmark-shaped events.
+          segmentBytes: Math.min(8 * 1024 * 1024, Math.max(64 * 1024, Math.floor(settings.spool.maxBytes / 8))),
+          readyRecords: Math.min(1_000, settings.delivery.maxBufferEvents),
+        }, {
+          onError: settings.onError,
+          onReadable: () => dispatcher.spoolReadable(),
+          onLost: (records, reason) => dispatcher.spoolLost(records, reason),
+          onGap: (gap) => dispatcher.spoolGap(gap),
+        });
+      } catch (err) {
+        throw new ConfigurationError(`option "spool.dir" ${JSON.stringify(settings.spool.dir)} cannot be used: ${(err as Error).message}`, 'spool.dir');
+      }
+      this.dispatcher.attachSpool(this.spool);
+    }
     this.builder = new EventBuilder(settings, {
       built: (event) => this.bus.emit('event', event),
       unbuildable: () => this.dispatcher.recordDrop(1, 'event could not be built'),
@@ -63,9 +86,9 @@ export class AuditInstance implements CallConsumer {
 
   /** Delivery counters; `queued` includes finished calls still waiting in the build window. */
   stats(): DeliveryStats {
-    const stats = this.dispatcher.stats();
-    stats.queued += this.builder.waiting;
-    return stats;
+    const delivery = this.dispatcher.stats();
+    const spool = this.spool?.stats() ?? NO_SPOOL;
+    return { ...delivery, queued: delivery.queued + this.builder.waiting, ...spool };
   }
 
   /** Delivers every event finished so far. */
@@ -80,7 +103,19 @@ export class AuditInstance implements CallConsumer {
     if (this.closed) return;
     this.closed = true;
     finishInFlight(this, 'incomplete: audit log closed before the call finished');
-    await this.flush();
+    if (this.spool !== null) {
+      // Durable first; then deliver what the sink takes within the grace, the rest waits on disk for the next start.
+      this.builder.drain();
+      await this.spool.sync();
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([this.dispatcher.flush(), new Promise((resolve) => { timer = setTimeout(resolve, this.settings.shutdownGraceMs); })]);
+      clearTimeout(timer);
+      this.dispatcher.releaseFlushes();
+      await this.spool.close();
+      this.statsPublisher.publishNow();
+    } else {
+      await this.flush();
+    }
     try {
       await this.sink.close?.();
     } catch (err) {

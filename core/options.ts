@@ -3,9 +3,10 @@
  * looked at again on the hot path). The user's object is never mutated.
  */
 import { ConfigurationError } from './errors.js';
-import type { CoreOptions, DeliveryOptions } from './types/options.js';
+import type { CoreOptions, DeliveryOptions, SpoolOptions } from './types/options.js';
 
 export type ResolvedDelivery = Required<DeliveryOptions>;
+export type ResolvedSpool = Required<SpoolOptions>;
 
 export interface ResolvedCoreOptions {
   identify: NonNullable<CoreOptions['identify']> | null;
@@ -23,6 +24,8 @@ export interface ResolvedCoreOptions {
   delivery: ResolvedDelivery;
   handleSignals: boolean;
   shutdownGraceMs: number;
+  /** Null when off. */
+  spool: ResolvedSpool | null;
 }
 
 export const DEFAULT_METHODS = ['POST', 'PUT', 'PATCH', 'DELETE'] as const;
@@ -85,7 +88,30 @@ function resolveRedactPatterns(patterns: unknown): RegExp[] {
   });
 }
 
-export function resolveCoreOptions(options: CoreOptions): ResolvedCoreOptions {
+function resolveSpool(o: SpoolOptions | undefined, env: NodeJS.ProcessEnv): ResolvedSpool | null {
+  if (o !== undefined && (o === null || typeof o !== 'object')) throw new ConfigurationError('option "spool" must be an object with a "dir"', 'spool');
+  const dir = o?.dir ?? env.AUDIT_LOG_SPOOL_DIR;
+  if (dir === undefined || dir === '') {
+    if (o !== undefined) throw new ConfigurationError('option "spool.dir" must be a directory path (or set AUDIT_LOG_SPOOL_DIR)', 'spool.dir');
+    return null;
+  }
+  if (typeof dir !== 'string') throw new ConfigurationError(`option "spool.dir" must be a string, got ${typeof dir}`, 'spool.dir');
+  let maxBytes = o?.maxBytes;
+  const envMax = env.AUDIT_LOG_SPOOL_MAX_BYTES;
+  if (maxBytes === undefined && envMax !== undefined && envMax !== '') {
+    maxBytes = Number(envMax);
+    if (!Number.isInteger(maxBytes)) throw new ConfigurationError(`AUDIT_LOG_SPOOL_MAX_BYTES must be an integer number of bytes, got ${JSON.stringify(envMax)}`, 'spool.maxBytes');
+  }
+  return {
+    dir,
+    maxBytes: integer(maxBytes, 'spool.maxBytes', 1024 ** 3, 1024 * 1024),
+    fsyncMs: integer(o?.fsyncMs, 'spool.fsyncMs', 1_000, 1, 60_000),
+    replayPerSecond: integer(o?.replayPerSecond, 'spool.replayPerSecond', 2_000, 1, 1_000_000),
+    adoptIntervalMs: integer(o?.adoptIntervalMs, 'spool.adoptIntervalMs', 10_000, 100, 3_600_000),
+  };
+}
+
+export function resolveCoreOptions(options: CoreOptions, env: NodeJS.ProcessEnv = process.env): ResolvedCoreOptions {
   if (options === null || typeof options !== 'object') throw new ConfigurationError('auditLog() takes an options object');
   const methodsIn = options.methods ?? DEFAULT_METHODS;
   if (!Array.isArray(methodsIn) || methodsIn.some((m) => typeof m !== 'string' || !/^[A-Za-z]+$/.test(m))) {
@@ -116,5 +142,6 @@ export function resolveCoreOptions(options: CoreOptions): ResolvedCoreOptions {
     delivery: resolveDelivery(options.delivery),
     handleSignals,
     shutdownGraceMs: integer(options.shutdownGraceMs, 'shutdownGraceMs', 5_000, 0, 600_000),
+    spool: resolveSpool(options.spool, env),
   };
 }

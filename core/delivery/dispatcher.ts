@@ -15,6 +15,8 @@ import { retryDelayMs } from './backoff.js';
 import { BatchQueue } from './batch-queue.js';
 import { fitEvent, serialize } from './fit-event.js';
 import { DEFAULT_SINK_LIMITS } from './sink-limits.js';
+import type { Spool } from './spool/spool.js';
+import type { SpooledRecord, SpoolGap } from './spool/spool-types.js';
 
 interface FlushWaiter {
   remaining: number;
@@ -23,13 +25,15 @@ interface FlushWaiter {
 
 interface Pending {
   record: SinkRecord;
+  /** Where the record is in the spool (spool mode): acknowledged once the sink has it. */
+  spooled: SpooledRecord | null;
   attempts: number;
   waiters: FlushWaiter[] | null;
   listPrev: Pending | null;
   listNext: Pending | null;
 }
 
-const newPending = (record: SinkRecord): Pending => ({ record, attempts: 0, waiters: null, listPrev: null, listNext: null });
+const newPending = (record: SinkRecord, spooled: SpooledRecord | null = null): Pending => ({ record, spooled, attempts: 0, waiters: null, listPrev: null, listNext: null });
 
 export interface DispatcherHooks {
   onError: (err: unknown) => void;
@@ -55,6 +59,9 @@ export class Dispatcher {
   private readonly counters = { sent: 0, retried: 0, dropped: 0, failed: 0 };
   /** Retry timers waiting; ref'd while someone awaits a flush so the process waits for them. */
   private readonly retryTimers = new Set<NodeJS.Timeout>();
+  /** Spool mode: flushes waiting for the spool to empty. */
+  private spoolWaiters: Array<() => void> = [];
+  private spool: Spool | null = null;
 
   constructor(
     private readonly sink: Sink,
@@ -65,8 +72,32 @@ export class Dispatcher {
     this.limits = { ...DEFAULT_SINK_LIMITS, ...sink.limits };
   }
 
-  /** This dispatcher's counters; `queued` is every event not yet settled. */
-  stats(): DeliveryStats {
+  /**
+   * Spool mode: every event goes through `spool` (written before it may be sent, deleted once
+   * acknowledged); the buffer bound then only limits what is in memory, the rest waits on disk;
+   * retryable failures are retried without a budget, since nothing waits in memory for them.
+   */
+  attachSpool(spool: Spool): void {
+    this.spool = spool;
+  }
+
+  /** Spool mode: the spool has records to take. */
+  spoolReadable(): void {
+    this.takeFromSpool();
+  }
+
+  /** Spool mode: records the spool accepted but could not write (a full disk): lost. */
+  spoolLost(records: readonly SinkRecord[], reason: string): void {
+    this.drop(records.map((r) => r.event), reason);
+  }
+
+  /** Spool mode: events were dropped and the spool has room again; it writes the gap record. */
+  spoolGap(gap: SpoolGap): void {
+    this.hooks.onError(new AuditLogError(`audit log gap: ${gap.lost} event(s) lost between ${gap.from} and ${gap.to} (${gap.reason}); a gap record is written`));
+  }
+
+  /** This dispatcher's counters; `queued` is every event not yet settled (the spool's are the spool's). */
+  stats(): Pick<DeliveryStats, 'queued' | 'sent' | 'retried' | 'dropped' | 'failed'> {
     return { queued: this.live.size, ...this.counters };
   }
 
@@ -87,6 +118,10 @@ export class Dispatcher {
       serialized = null;
     }
     if (serialized === null) return this.drop([event], 'event too large to serialize within the sink record limit');
+    if (this.spool !== null) {
+      if (!this.spool.append(serialized)) this.drop([event], 'spool full');
+      return;
+    }
     const d = this.delivery;
     while (this.live.size >= d.maxBufferEvents || this.liveBytes + serialized.bytes > d.maxBufferBytes) {
       const oldest = d.whenFull === 'drop-oldest' ? this.queue.shift() : null;
@@ -101,8 +136,47 @@ export class Dispatcher {
     this.schedule();
   }
 
-  /** Resolves when every event taken so far has been sent or given up. */
+  /** Moves records from the spool into memory while the buffer bound allows. */
+  private takeFromSpool(): void {
+    const spool = this.spool;
+    if (spool === null) return;
+    const d = this.delivery;
+    let took = false;
+    while (this.live.size < d.maxBufferEvents && this.liveBytes < d.maxBufferBytes) {
+      const taken = spool.take(Math.min(d.maxBufferEvents - this.live.size, 500));
+      if (taken.length === 0) break;
+      for (const t of taken) {
+        const pending = newPending(t.record, t);
+        this.live.add(pending);
+        this.liveBytes += t.record.bytes;
+        this.queue.push(pending);
+      }
+      took = true;
+    }
+    if (took) this.schedule();
+    this.checkSpoolWaiters();
+  }
+
+  /** Spool mode, at close: flushes still waiting give up waiting (what is left stays on disk for the next start). */
+  releaseFlushes(): void {
+    const waiters = this.spoolWaiters;
+    this.spoolWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
+  private checkSpoolWaiters(): void {
+    if (this.spoolWaiters.length === 0 || this.live.size > 0 || this.spool?.empty !== true) return;
+    const waiters = this.spoolWaiters;
+    this.spoolWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
+  /**
+   * Resolves when every event taken so far has been sent or given up; in spool mode, when the
+   * spool is empty (every event written to it was acknowledged by the sink).
+   */
   flush(): Promise<void> {
+    if (this.spool !== null) return this.flushSpool();
     if (this.live.size === 0) return Promise.resolve();
     return new Promise<void>((resolve) => {
       this.urgent++;
@@ -118,6 +192,25 @@ export class Dispatcher {
       for (const p of this.live) (p.waiters ??= []).push(waiter);
       this.pump();
     });
+  }
+
+  private async flushSpool(): Promise<void> {
+    await this.spool!.sync();
+    this.takeFromSpool();
+    if (this.live.size === 0 && this.spool!.empty) return;
+    this.urgent++;
+    for (const t of this.retryTimers) t.ref();
+    // Keeps the process alive (the spool's own timers do not) while someone waits.
+    const keepAlive = setInterval(() => this.takeFromSpool(), 50);
+    try {
+      await new Promise<void>((resolve) => {
+        this.spoolWaiters.push(resolve);
+        this.pump();
+      });
+    } finally {
+      clearInterval(keepAlive);
+      if (--this.urgent === 0) for (const t of this.retryTimers) t.unref();
+    }
   }
 
   private schedule(): void {
@@ -181,7 +274,7 @@ export class Dispatcher {
         batch.forEach((p, i) => {
           if (failedIdx.has(i)) return;
           sent++;
-          this.settle(p);
+          this.settle(p, true);
         });
         this.counters.sent += sent;
         const first = failed[0];
@@ -196,6 +289,7 @@ export class Dispatcher {
       clearTimeout(timer);
       this.callsInFlight--;
       this.publish();
+      this.takeFromSpool();
       this.pump();
     });
   }
@@ -203,11 +297,12 @@ export class Dispatcher {
   private retryLater(entries: Pending[], reason: string): void {
     const again: Pending[] = [];
     const spent: Pending[] = [];
-    for (const p of entries) (++p.attempts >= this.delivery.maxAttempts ? spent : again).push(p);
+    // With a spool the retry budget does not apply: the event is safe on disk, and giving up would lose it.
+    for (const p of entries) (++p.attempts >= this.delivery.maxAttempts && this.spool === null ? spent : again).push(p);
     if (spent.length > 0) this.giveUp(spent, `${reason}; gave up after ${this.delivery.maxAttempts} attempts`);
     if (again.length === 0) return;
     this.counters.retried += again.length;
-    const attempt = Math.max(...again.map((p) => p.attempts));
+    const attempt = Math.min(30, Math.max(...again.map((p) => p.attempts)));
     const delay = retryDelayMs(attempt, this.delivery.retryBaseDelayMs, this.delivery.retryMaxDelayMs);
     const timer = setTimeout(() => {
       this.retryTimers.delete(timer);
@@ -219,9 +314,11 @@ export class Dispatcher {
     if (this.urgent === 0) timer.unref();
   }
 
-  private settle(p: Pending): void {
+  /** Done with `p` in memory; `acknowledged` (delivered, or given up for good) also releases it in the spool. */
+  private settle(p: Pending, acknowledged = false): void {
     if (!this.live.delete(p)) return;
     this.liveBytes -= p.record.bytes;
+    if (acknowledged && p.spooled !== null) this.spool!.ack(p.spooled);
     if (p.waiters === null) return;
     for (const w of p.waiters) if (--w.remaining === 0) w.resolve();
   }
@@ -235,7 +332,7 @@ export class Dispatcher {
 
   /** Failed: delivery was attempted (or the sink is unusable) and we gave up. */
   private giveUp(entries: Pending[], reason: string): void {
-    for (const p of entries) this.settle(p);
+    for (const p of entries) this.settle(p, true);
     this.counters.failed += entries.length;
     this.report(entries.map((p) => p.record.event), reason);
     this.publish();

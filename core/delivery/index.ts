@@ -5,4 +5,7 @@
  */
 export { Dispatcher, type DispatcherHooks } from './dispatcher.js';
 export { DEFAULT_SINK_LIMITS } from './sink-limits.js';
+export { Spool } from './spool/spool.js';
+export { SpoolCorruptionError, type SpoolGap, type SpoolSettings, type SpoolStats } from './spool/spool-types.js';
+export { GAP_METHOD, GAP_URL } from './spool/gap-event.js';
 export { STATS_CHANNEL, STATS_INTERVAL_MS, StatsPublisher } from './stats-channel.js';

@@ -77,4 +77,23 @@ export interface CoreOptions {
   handleSignals?: boolean;
   /** Longest the signal handler waits for the flush before letting the process go. Default 5,000 ms. */
   shutdownGraceMs?: number;
+  /**
+   * A durable spool on local disk (docs/spool.md): every event is written there before it is
+   * sent and deleted once the sink has it, so a long sink outage or a crash loses nothing.
+   * Off unless a `dir` is given (or AUDIT_LOG_SPOOL_DIR is set).
+   */
+  spool?: SpoolOptions;
+}
+
+export interface SpoolOptions {
+  /** The spool directory; several processes of one app on one host may share it (one slot each). */
+  dir: string;
+  /** Most bytes on disk; past it new events are dropped (counted, onDrop) and a gap is recorded. Default 1 GiB (AUDIT_LOG_SPOOL_MAX_BYTES). */
+  maxBytes?: number;
+  /** Longest time between fsyncs: what a host crash (not a process crash) can lose. Default 1,000 ms. */
+  fsyncMs?: number;
+  /** Most events per second replayed from segments an earlier process left. Default 2,000. */
+  replayPerSecond?: number;
+  /** How often to look for slots of dead processes sharing the directory, to drain them. Default 10,000 ms. */
+  adoptIntervalMs?: number;
 }

@@ -12,6 +12,14 @@ export interface DeliveryStats {
   dropped: number;
   /** Events given up after a failed delivery (retry budget spent or not retryable). */
   failed: number;
+  /** Spool (0 when off): bytes of its files on disk and pending writes. */
+  spooledBytes: number;
+  /** Spool: events in it not yet acknowledged by the sink. */
+  spooledEvents: number;
+  /** Spool: events read back from segments an earlier (or a dead) process left. */
+  replayed: number;
+  /** Spool: segment files found damaged (moved aside; their intact records delivered). */
+  corrupt: number;
 }
 
 /** A message on the `http-audit-log:stats` diagnostics channel. */

@@ -37,7 +37,7 @@ for (const framework of FRAMEWORKS) {
         t.is(e.error, null);
         t.true(e.duration_ms > 0 && e.duration_ms < 10_000);
         t.true(Math.abs(Date.parse(e.time) - Date.now()) < 60_000);
-        t.deepEqual(audit.stats(), { queued: 0, sent: 1, retried: 0, dropped: 0, failed: 0 });
+        t.deepEqual(audit.stats(), { queued: 0, sent: 1, retried: 0, dropped: 0, failed: 0, spooledBytes: 0, spooledEvents: 0, replayed: 0, corrupt: 0 });
       } finally {
         await audit.close();
         await app.close();

@@ -86,5 +86,5 @@ test('flush builds and delivers what is waiting in the window at once', async (t
   await pipeline.flush();
   t.is(built(), 2);
   t.is(sink.records, 2);
-  t.deepEqual(pipeline.stats(), { queued: 0, sent: 2, retried: 0, dropped: 0, failed: 0 });
+  t.deepEqual(pipeline.stats(), { queued: 0, sent: 2, retried: 0, dropped: 0, failed: 0, spooledBytes: 0, spooledEvents: 0, replayed: 0, corrupt: 0 });
 });

@@ -32,7 +32,7 @@ for (const framework of FRAMEWORKS) {
         t.true(err instanceof HookError);
         t.regex((err as Error).message, /"event" listener threw: listener bug/);
       }
-      t.deepEqual(audit.stats(), { queued: 0, sent: 3, retried: 0, dropped: 0, failed: 0 });
+      t.deepEqual(audit.stats(), { queued: 0, sent: 3, retried: 0, dropped: 0, failed: 0, spooledBytes: 0, spooledEvents: 0, replayed: 0, corrupt: 0 });
     } finally {
       await audit.close();
       await app.close();

@@ -72,7 +72,8 @@ export async function startKinesalite(): Promise<Kinesalite> {
         while (iterator) {
           const page = await client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 10_000 }));
           out.push(...(page.Records ?? []));
-          if ((page.Records ?? []).length === 0 || page.MillisBehindLatest === 0) break;
+          // Only an empty page means the end: kinesalite can say MillisBehindLatest 0 with more to read (10,000 records a page).
+          if ((page.Records ?? []).length === 0) break;
           iterator = page.NextShardIterator;
         }
       }

@@ -199,7 +199,7 @@ test.serial('a failing sink is retried exactly up to the attempt budget, then th
   publishEvent(audit, auditEventFactory());
   await audit.close();
   t.is(attempts, 7, 'maxAttempts attempts in all');
-  t.deepEqual(audit.stats(), { queued: 0, sent: 0, retried: 6, dropped: 0, failed: 1 });
+  t.deepEqual(audit.stats(), { queued: 0, sent: 0, retried: 6, dropped: 0, failed: 1, spooledBytes: 0, spooledEvents: 0, replayed: 0, corrupt: 0 });
 });
 
 test('a retry waiting when the event loop empties keeps the process alive until it is delivered (beforeExit flush)', async (t) => {

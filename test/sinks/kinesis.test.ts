@@ -38,7 +38,7 @@ test.serial('10,000 events from an Express app reach the stream exactly once, ev
   t.is(ids.length, 10_000);
   t.is(records.length, 10_000);
   t.true(ids.every((id) => counts.get(id) === 1), 'each emitted id exactly once');
-  t.deepEqual(audit.stats(), { queued: 0, sent: 10_000, retried: 0, dropped: 0, failed: 0 });
+  t.deepEqual(audit.stats(), { queued: 0, sent: 10_000, retried: 0, dropped: 0, failed: 0, spooledBytes: 0, spooledEvents: 0, replayed: 0, corrupt: 0 });
   t.true(calls.length >= 20);
   t.true(calls.every((c) => c.records <= 500 && c.bytes <= 5 * MiB), JSON.stringify(calls.slice(0, 5)));
   t.is(calls.reduce((n, c) => n + c.records, 0), 10_000);
@@ -88,7 +88,7 @@ test.serial('aggregate: true packs events KPL-style; every record ≤ 1 MiB and 
     publishEvent(audit, e);
   }
   await audit.close();
-  t.deepEqual(audit.stats(), { queued: 0, sent: 5_000, retried: 0, dropped: 0, failed: 0 });
+  t.deepEqual(audit.stats(), { queued: 0, sent: 5_000, retried: 0, dropped: 0, failed: 0, spooledBytes: 0, spooledEvents: 0, replayed: 0, corrupt: 0 });
   const records = await env.kinesis.readAll('audit-agg');
   t.true(records.length < 100, `${records.length} Kinesis records for 5,000 events`);
   const seen = new Map<string, number>();
