@@ -38,6 +38,7 @@ const SCENARIOS: Array<{ file: string; quickArgs: string[]; timeoutSeconds: numb
   // The compactor writes ZSTD only where node:zlib has it (Node >= 22.15): these two run on the
   // Lambda's runtime (lambdaRuntime), so the figures are those of what is deployed.
   { file: 'compaction-bytes', quickArgs: ['--accounts', '2', '--days', '2', '--events', '300', '--objects', '3', '--rounds', '1'], timeoutSeconds: 300, lambdaRuntime: true },
+  { file: 'spool-cost', quickArgs: ['--seconds', '1', '--rounds', '1'], timeoutSeconds: 600 },
   { file: 'compactor-cost', quickArgs: ['--events', '3000', '--rounds', '1'], timeoutSeconds: 300, lambdaRuntime: true },
 ];
 /** The Node.js major of the Lambdas' runtime (lambdas/template.yaml: nodejs24.x). */

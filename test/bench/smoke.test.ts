@@ -34,6 +34,7 @@ const EXPECTED_KEYS: Record<string, string[]> = {
   'delivery-outage-rss': ['baselineSinkUp.rssMaxMiB', 'sinkDown.rssMaxMiB', 'sinkDown.stats.queued', 'rssMaxRatio'],
   'compaction-bytes': ['requests-per-method', 'errors', 'slowest-calls', 'request-trail', 'account-window'].flatMap((q) => ['raw.bytesRead', 'compacted.bytesRead', 'bytesRatio'].map((k) => `results.queries.${q}.${k}`))
     .concat(['results.objectsPerAccountDay.raw', 'results.objectsPerAccountDay.compacted', 'targets.noBodyBytesRatio.met', 'targets.objectsPerAccountDay.met']),
+  'spool-cost': ['1000PerSec', '10000PerSec'].flatMap((r) => ['cpuMicrosPerEvent.off', 'cpuMicrosPerEvent.on', 'addedCpuMicrosPerEvent', 'floorCpuMicrosPerEvent', 'bytesWrittenPerEvent.on'].map((k) => `results.${r}.${k}`)).concat(['targets.addedCpuMicrosAt1000PerSec.met']),
   'compactor-cost': ['results.compact.ms', 'results.compact.peakRssMb', 'results.floor.ms', 'results.floor.peakRssMb', 'results.timeRatio', 'results.peakRssRatio', 'targets.peakRssMb.met'],
   'duckdb-pruning': ['results.oneAccountOneDay.bytesRead', 'results.wholeTable.bytesRead', 'results.filesRatio', 'results.bytesRatio', 'targets.bytesRatio.met'],
 };
@@ -41,7 +42,7 @@ const EXPECTED_KEYS: Record<string, string[]> = {
 
 test('bench/run.ts --quick runs every scenario and each reports its figures', async (t) => {
   // Usually 20-40 s (seven app processes for the capture scenario); generous for a busy CI box.
-  t.timeout(150_000);
+  t.timeout(200_000);
   const { stdout } = await promisify(execFile)(process.execPath, ['--import=tsx', 'bench/run.ts', '--quick', '--no-write'], { cwd: root, maxBuffer: 16 * 1024 * 1024 });
   const report = JSON.parse(stdout.trim().split('\n').at(-1)!) as { quick: boolean; machine: { cores: number }; scenarios: Outcome[] };
   t.true(report.quick);

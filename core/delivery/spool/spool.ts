@@ -23,6 +23,15 @@ import { SpoolCorruptionError, type SpoolGap, type SpoolHooks, type SpoolSetting
 import { hasSegmentsSync, listSegments, readRecords, Segment, segmentName } from './segments.js';
 import { adoptDeadSlots, releaseSlot, takeOwnSlot, type HeldSlot } from './slot.js';
 
+/**
+ * Appends wait this long to be written together. Each write is a trip to libuv's thread pool,
+ * measured here at ~245 µs of CPU (user + system, 17 KB): one per 10 ms tick at 1,000 events/s
+ * added 37 µs per event; one per 50 ms adds ~5. The price: a process crash can lose the events
+ * of the last 50 ms (not yet handed to the OS). Past WRITE_NOW_BYTES a batch is written at once.
+ */
+const WRITE_DELAY_MS = 50;
+const WRITE_NOW_BYTES = 1024 * 1024;
+
 interface Source {
   slot: HeldSlot;
   segments: Segment[];
@@ -54,6 +63,9 @@ export class Spool {
   private gap: SpoolGap | null = null;
   private closed = false;
   private readonly timers: NodeJS.Timeout[] = [];
+  private writeTimer: NodeJS.Timeout | null = null;
+  /** Refills replay tokens and reads more, only while there is something to replay. */
+  private replayTimer: NodeJS.Timeout | null = null;
   private readonly counters = { replayed: 0, corrupt: 0 };
 
   constructor(private readonly settings: SpoolSettings, private readonly hooks: SpoolHooks) {
@@ -67,10 +79,6 @@ export class Spool {
       this.timers.push(t);
     };
     every(settings.fsyncMs, () => this.fsyncSoon());
-    every(100, () => {
-      this.tokens = Math.min(settings.replayPerSecond, this.tokens + settings.replayPerSecond / 10);
-      this.fill();
-    });
     every(settings.adoptIntervalMs, () => this.adopt());
     this.enqueueIo(async () => {
       const found = await listSegments(this.own.dir);
@@ -101,8 +109,18 @@ export class Spool {
     }
     this.pending.push({ frame, record });
     this.pendingBytes += frame.length;
-    if (this.pending.length === 1) this.enqueueIo(() => this.writePending());
+    if (this.pendingBytes >= WRITE_NOW_BYTES) this.writeNow();
+    else if (this.writeTimer === null) {
+      this.writeTimer = setTimeout(() => this.writeNow(), WRITE_DELAY_MS);
+      this.writeTimer.unref();
+    }
     return true;
+  }
+
+  private writeNow(): void {
+    if (this.writeTimer !== null) clearTimeout(this.writeTimer);
+    this.writeTimer = null;
+    this.enqueueIo(() => this.writePending());
   }
 
   /** Up to `max` records for delivery, new and replayed in turn. Synchronous. */
@@ -112,7 +130,7 @@ export class Spool {
       const fromReplay = this.replayReady.length > 0 && (this.liveReady.length === 0 || this.takeTurn++ % 2 === 0);
       out.push((fromReplay ? this.replayReady : this.liveReady).shift()!);
     }
-    if (out.length > 0) this.fill();
+    this.fill();
     return out;
   }
 
@@ -140,7 +158,7 @@ export class Spool {
 
   /** Resolves once everything appended so far is written and fsynced. */
   async sync(): Promise<void> {
-    this.enqueueIo(() => this.writePending());
+    this.writeNow();
     this.fsyncSoon();
     await this.io;
   }
@@ -151,6 +169,7 @@ export class Spool {
     await this.sync();
     this.closed = true;
     for (const t of this.timers) clearInterval(t);
+    if (this.replayTimer !== null) clearInterval(this.replayTimer);
     const active = this.live.segments.at(-1);
     this.enqueueIo(async () => {
       if (active !== undefined) {
@@ -329,6 +348,18 @@ export class Spool {
       return segment;
     });
     this.replays.push({ slot, segments, replay: true });
+    if (this.replayTimer === null && !this.closed) {
+      this.replayTimer = setInterval(() => {
+        if (this.replays.length === 0) {
+          clearInterval(this.replayTimer!);
+          this.replayTimer = null;
+          return;
+        }
+        this.tokens = Math.min(this.settings.replayPerSecond, this.tokens + this.settings.replayPerSecond / 10);
+        this.fill();
+      }, 100);
+      this.replayTimer.unref();
+    }
     this.fill();
   }
 
@@ -357,6 +388,8 @@ export class Spool {
     if (index < 0) return;
     source.segments.splice(index, 1);
     this.diskBytes -= segment.size;
+    // Room again: a gap waiting for it is recorded now, not only after the next write.
+    if (!this.closed) this.recordGap();
     if (segment.corrupt) {
       const aside = join(this.settings.dir, 'corrupt');
       await mkdir(aside, { recursive: true });
@@ -372,8 +405,8 @@ export class Spool {
   }
 
   /**
-   * After a successful write with a gap open: the gap record goes in (written with the next
-   * batch) if there is room for it; if not, the gap stays open and grows. It is never dropped
+   * After a successful write or a segment deleted, with a gap open: the gap record goes in
+   * (written with the next batch) if there is room for it; if not, the gap stays open and grows. It is never dropped
    * itself, so every lost event is named by exactly one gap record.
    */
   private recordGap(): void {
@@ -385,7 +418,7 @@ export class Spool {
     this.gap = null;
     this.pending.push({ frame, record });
     this.pendingBytes += frame.length;
-    this.enqueueIo(() => this.writePending());
+    this.writeNow();
   }
 
   private noteLoss(count: number, reason: string): void {
