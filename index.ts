@@ -21,7 +21,7 @@ import { selectSink, type SinkSelectionOptions } from './sinks/select.js';
 export * from './core/schema.js';
 export * from './core/errors.js';
 export type * from './core/types/index.js';
-export { STATS_CHANNEL } from './core/delivery/index.js';
+export { GAP_METHOD, STATS_CHANNEL } from './core/delivery/index.js';
 export { DEFAULT_REDACTION, REDACTED } from './core/event/index.js';
 export { memorySink, type MemorySink } from './sinks/memory.js';
 export { stdoutSink } from './sinks/stdout.js';

@@ -8,7 +8,7 @@ import { mkdtempSync, readdirSync, writeFileSync, mkdirSync, existsSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'ava';
-import { auditLog, type AuditEvent, type Sink, type SinkRecord } from '../../index.js';
+import { auditLog, validateAuditEvent, type AuditEvent, type Sink, type SinkRecord } from '../../index.js';
 import { encodeFrame } from '../../core/delivery/spool/frame.js';
 import { GAP_METHOD } from '../../core/delivery/spool/gap-event.js';
 import { auditEventFactory } from '../helpers/factories.js';
@@ -144,6 +144,8 @@ test('at maxBytes new events are dropped, counted and passed to onDrop, and a ga
   t.is(gaps.length, 1);
   t.like(JSON.parse(gaps[0]!.request_body!), { gap: { lost, reason: `spool full (maxBytes ${maxBytes})` } });
   t.regex(gaps[0]!.error!, new RegExp(`^audit log gap: ${lost} event\\(s\\) lost between `));
+  // A schema-v1 event: the kinesis-to-s3 Lambda stores it like any other (it would go to the errors prefix otherwise).
+  t.notThrows(() => validateAuditEvent(gaps[0]));
   t.is(sink.delivered.length, 400 - lost + 1 + 1);
   await audit.close();
 });
