@@ -17,13 +17,14 @@
  * 2 clients: about 8 minutes on 2 cores.
  *
  *   node --import=tsx bench/capture.ts [--requests 8000] [--rounds 3] [--concurrency 32] [--clients fetch,http]
- *     [--modes none,otel,audit,als[,fixed][,floor]] [--rate-fraction 0.6] [--rate-requests 6000] [--rate-rounds 5]
+ *     [--modes none,otel,audit,als[,fixed][,floor][,spool]] [--rate-fraction 0.6] [--rate-requests 6000] [--rate-rounds 5]
  *
  * Analysis modes (not in the default set): `fixed`, the audit log with no method audited (context
  * plus subscribed channels, no events); `floor`, the context plus the least work any compliant
  * design does per call (one scan of each body for a sensitive key and a card number, one
  * JSON.stringify of an event of the same shape, in windows like the audit log's): a lower bound
- * of the CPU ratio on this machine, not an implementation (bench/capture/app.ts).
+ * of the CPU ratio on this machine, not an implementation (bench/capture/app.ts); `spool`, the
+ * audit log with the durable spool on (docs/spool.md).
  */
 import type { ChildProcess } from 'node:child_process';
 import http from 'node:http';
@@ -54,7 +55,7 @@ const CLIENTS = values.clients.split(',').filter(Boolean);
 const RATE_FRACTION = Number(values['rate-fraction']);
 const RATE_REQUESTS = Number(values['rate-requests']);
 const RATE_ROUNDS = Number(values['rate-rounds']);
-type Mode = 'none' | 'otel' | 'audit' | 'als' | 'fixed' | 'floor';
+type Mode = 'none' | 'otel' | 'audit' | 'als' | 'fixed' | 'floor' | 'spool';
 const MODES = values.modes.split(',').filter(Boolean) as Mode[];
 for (const m of ['none', 'otel', 'audit'] as const) if (!MODES.includes(m)) throw new Error(`--modes must include ${m}`);
 /** Targets from the issue: throughput ratio vs no instrumentation, per client. */

@@ -9,6 +9,9 @@
  */
 import http from 'node:http';
 import express from 'express';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Sink, auditLog as AuditLogFn } from '../../index.js';
 import { ORDER_BODY_1KIB } from './payload.js';
 
@@ -68,11 +71,13 @@ function floorQueue(requestBody: string, responseBody: string, startedAt: number
 // (analysis of the Node 24 nextTick state, docs/performance.md).
 if (process.env.SIGNAL_LISTENERS === '1') for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => process.exit(0));
 let audit: { flush(): Promise<void> } | undefined;
-if (MODE === 'audit' || MODE === 'fixed') {
+if (MODE === 'audit' || MODE === 'fixed' || MODE === 'spool') {
   const { auditLog } = (await import(PACKAGE)) as { auditLog: typeof AuditLogFn };
   // AUDIT_METHODS=none isolates the fixed cost (context per request, subscribed channels).
   const methods = MODE === 'fixed' || process.env.AUDIT_METHODS === 'none' ? [] : undefined;
-  const instance = auditLog({ sink: nullSink, recordOutsideRequests: false, methods, handleSignals: process.env.AUDIT_HANDLE_SIGNALS !== '0', ...(process.env.LINGER ? { delivery: { lingerMs: Number(process.env.LINGER) } } : {}) });
+  // Mode spool: the audit log with the durable spool on, in a fresh folder under the OS temp dir.
+  const spool = MODE === 'spool' ? { spool: { dir: mkdtempSync(join(tmpdir(), 'bench-capture-spool-')) } } : {};
+  const instance = auditLog({ sink: nullSink, recordOutsideRequests: false, methods, handleSignals: process.env.AUDIT_HANDLE_SIGNALS !== '0', ...spool, ...(process.env.LINGER ? { delivery: { lingerMs: Number(process.env.LINGER) } } : {}) });
   instance.on('event', () => events++);
   app.use(instance);
   audit = instance;
