@@ -108,6 +108,7 @@ function resolveSpool(o: SpoolOptions | undefined, env: NodeJS.ProcessEnv): Reso
     fsyncMs: integer(o?.fsyncMs, 'spool.fsyncMs', 1_000, 1, 60_000),
     replayPerSecond: integer(o?.replayPerSecond, 'spool.replayPerSecond', 2_000, 1, 1_000_000),
     adoptIntervalMs: integer(o?.adoptIntervalMs, 'spool.adoptIntervalMs', 10_000, 100, 3_600_000),
+    writeDelayMs: integer(o?.writeDelayMs, 'spool.writeDelayMs', 0, 0, 1_000),
   };
 }
 

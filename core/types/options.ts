@@ -96,4 +96,10 @@ export interface SpoolOptions {
   replayPerSecond?: number;
   /** How often to look for slots of dead processes sharing the directory, to drain them. Default 10,000 ms. */
   adoptIntervalMs?: number;
+  /**
+   * How long new events wait to be written together. Default 0: written as soon as the write
+   * before is done (a process crash loses only what waits for that write). Larger values cut the
+   * spool's CPU at low rates (each write costs a thread-pool trip) but a crash loses that much.
+   */
+  writeDelayMs?: number;
 }

@@ -4,7 +4,7 @@
  * are child processes (test/drills/fixtures/spool-app.ts) killed with SIGKILL.
  *
  *  - kill -9 under load during an outage, then a restart: every event built before the kill
- *    reaches the stream, except those built in the last 100 ms (appends wait up to 50 ms to be written together, not
+ *    reaches the stream, except those built in the last 20 ms (waiting for the write in flight, not
  *    yet in the page cache: what the spool's contract allows a process crash to lose);
  *  - the same with the spool's files then damaged (a byte flipped, the last file cut short): the
  *    app starts and every intact record is delivered;
@@ -29,8 +29,8 @@ import { publishEvent } from '../helpers/bus.js';
 import { reportDrill, tally } from './_report.js';
 
 const APP = fileURLToPath(new URL('./fixtures/spool-app.ts', import.meta.url));
-/** A process crash may lose what was built this recently: appends wait up to 50 ms to be written together (spool.ts). */
-const WRITE_WINDOW_MS = 100;
+/** A process crash may lose what was built this recently: what waits for the write in flight (spool.ts). */
+const WRITE_WINDOW_MS = 20;
 
 let kinesis: Kinesalite;
 test.before(async () => {
