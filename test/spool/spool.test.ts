@@ -5,6 +5,7 @@
  * Sinks here are small stand-ins written for the test (a sink that is down until told otherwise).
  */
 import { mkdtempSync, readdirSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'ava';
@@ -156,4 +157,50 @@ test('spool options are checked and read from the environment', (t) => {
   const file = join(spoolDir(), 'not-a-dir');
   writeFileSync(file, 'x');
   t.throws(() => auditLog({ sink: switchableSink(), spool: { dir: file }, handleSignals: false }), { message: /spool\.dir.*cannot be used/ });
+});
+
+test('replay is rate-limited and new events do not wait behind it: both flow at once', async (t) => {
+  const dir = spoolDir();
+  mkdirSync(join(dir, 'slot-00'), { recursive: true });
+  const old = Array.from({ length: 600 }, () => auditEventFactory());
+  writeFileSync(join(dir, 'slot-00', 'seg-000000000001.log'), Buffer.concat(old.map((e) => encodeFrame(JSON.stringify(e)))));
+  const sink = switchableSink();
+  const audit = auditLog({ sink, spool: { dir, replayPerSecond: 500 }, delivery: fast, handleSignals: false, onError });
+  const fresh = Array.from({ length: 50 }, () => { const e = auditEventFactory(); publishEvent(audit, e); return e.id; });
+  await until(() => fresh.every((id) => sink.delivered.some((e) => e.id === id)));
+  const oldIds = new Set(old.map((e) => e.id));
+  const replayedSoFar = sink.delivered.filter((e) => oldIds.has(e.id)).length;
+  t.true(replayedSoFar < 600, `new events were delivered before the replay finished (${replayedSoFar} of 600 replayed)`);
+  await audit.flush();
+  t.is(sink.delivered.filter((e) => oldIds.has(e.id)).length, 600);
+  t.is(audit.stats().replayed, 600);
+  await audit.close();
+});
+
+// Serial: the patched FileHandle.write must not reach the other tests, which run concurrently after it.
+test.serial('a full disk (ENOSPC, simulated by making FileHandle.write fail): the events of that write are dropped, counted, passed to onDrop, and a gap record follows', async (t) => {
+  const dir = spoolDir();
+  const sink = switchableSink();
+  const dropped: AuditEvent[] = [];
+  const audit = auditLog({ sink, spool: { dir }, delivery: fast, handleSignals: false, onError, onDrop: (events) => void dropped.push(...events) });
+  publishEvent(audit, auditEventFactory());
+  await audit.flush();
+  const probe = await open(join(dir, 'probe'), 'w');
+  const proto = Object.getPrototypeOf(probe) as { write: (...args: unknown[]) => Promise<unknown> };
+  await probe.close();
+  const write = proto.write;
+  proto.write = () => Promise.reject(Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }));
+  try {
+    for (let i = 0; i < 40; i++) publishEvent(audit, auditEventFactory());
+    await until(() => audit.stats().dropped === 40);
+  } finally {
+    proto.write = write;
+  }
+  t.is(dropped.length, 40);
+  publishEvent(audit, auditEventFactory());
+  await audit.flush();
+  const gap = sink.delivered.find((e) => e.method === GAP_METHOD);
+  t.like(JSON.parse(gap!.request_body!), { gap: { lost: 40, reason: 'spool disk full (ENOSPC)' } });
+  t.is(sink.delivered.length, 1 + 1 + 1);
+  await audit.close();
 });

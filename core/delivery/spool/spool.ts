@@ -84,6 +84,7 @@ export class Spool {
 
   /** Nothing appended is still waiting to be written, read or acknowledged. */
   get empty(): boolean {
+    if (this.replays.some((source) => source.segments.some((segment) => !segment.fullyRead))) return false;
     return this.stats().spooledEvents === 0 && this.liveReady.length === 0 && this.replayReady.length === 0;
   }
 
