@@ -11,13 +11,13 @@
  *
  *   node --import=tsx bench/duckdb-pruning.ts [--accounts 20] [--days 10] [--events 500] [--files 2] [--rounds 5]
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { auditEventsViewSql, listAuditDataFiles } from '../cli/local-runner.js';
+import { auditEventsViewSql, bytesReadByProcess, listAuditDataFiles } from '../cli/local-runner.js';
 import { partitionOf, partitionPath } from '../core/schema.js';
 import { auditEventFactory } from '../test/helpers/factories.js';
 import { median, numericFlags, round } from './common.js';
@@ -53,13 +53,6 @@ async function writeDataset(dir: string): Promise<number> {
     }
   }
   return bytes;
-}
-
-/** Bytes read by this process so far (all threads), or null where /proc is absent. */
-function bytesReadByProcess(): number | null {
-  if (!existsSync('/proc/self/io')) return null;
-  const match = /^rchar: (\d+)$/m.exec(readFileSync('/proc/self/io', 'utf8'));
-  return match ? Number(match[1]) : null;
 }
 
 interface ProfileNode { operator_type?: string; extra_info?: Record<string, string>; children?: ProfileNode[] }

@@ -165,10 +165,7 @@ export class Dispatcher {
   }
 
   private checkSpoolWaiters(): void {
-    if (this.spoolWaiters.length === 0 || this.live.size > 0 || this.spool?.empty !== true) return;
-    const waiters = this.spoolWaiters;
-    this.spoolWaiters = [];
-    for (const resolve of waiters) resolve();
+    if (this.spoolWaiters.length > 0 && this.live.size === 0 && this.spool?.empty === true) this.releaseFlushes();
   }
 
   /**

@@ -146,11 +146,19 @@ export class Spool {
   private async retireDrainedActive(segment: Segment): Promise<void> {
     if (segment !== this.live.segments.at(-1) || segment.sealed || this.pending.length > 0) return;
     if (segment.acked < segment.records || segment.readOffset < segment.size) return;
-    await segment.handle?.close();
-    segment.handle = null;
-    segment.sealed = true;
-    segment.fullyRead = true;
+    await this.seal(segment, false);
     await this.removeSegment(this.live, segment);
+  }
+
+  /** No more appends to `segment`: its file is closed (fsynced first if asked); fully read if the reader is at its end. */
+  private async seal(segment: Segment, fsync: boolean): Promise<void> {
+    if (segment.handle !== null) {
+      if (fsync) await segment.handle.sync();
+      await segment.handle.close();
+      segment.handle = null;
+    }
+    segment.sealed = true;
+    if (segment.readOffset >= segment.size) segment.fullyRead = true;
   }
 
   /** Resolves once everything appended so far is written and fsynced. */
@@ -169,12 +177,7 @@ export class Spool {
     if (this.replayTimer !== null) clearInterval(this.replayTimer);
     const active = this.live.segments.at(-1);
     this.enqueueIo(async () => {
-      if (active !== undefined) {
-        await active.handle?.close();
-        active.handle = null;
-        active.sealed = true;
-        if (active.readOffset >= active.size && !this.spilled) active.fullyRead = true;
-      }
+      if (active !== undefined) await this.seal(active, false);
       for (const s of [...this.live.segments]) if (s.done) await this.removeSegment(this.live, s);
     });
     await this.io;
@@ -196,11 +199,7 @@ export class Spool {
     if (active !== undefined && !active.sealed && active.size < this.settings.segmentBytes) return active;
     if (active !== undefined && !active.sealed) {
       // Rotation: the old segment is fsynced and sealed; the reader may then finish and delete it.
-      await active.handle!.sync();
-      await active.handle!.close();
-      active.handle = null;
-      active.sealed = true;
-      if (active.readOffset >= active.size && !this.spilled) active.fullyRead = true;
+      await this.seal(active, true);
       if (active.done) await this.removeSegment(this.live, active);
     }
     active = new Segment(join(this.own.dir, segmentName(this.nextSeq++)), this.nextSeq - 1, false);
@@ -312,6 +311,8 @@ export class Spool {
       return;
     }
     for (const [offset, why] of batch.damage) this.markCorrupt(segment, `${why} at byte ${offset}`);
+    // A segment found on disk learns its record count as it is read; a live one counted them as written.
+    const countRead = segment.sealed && !this.live.segments.includes(segment);
     for (const json of batch.jsons) {
       let record: SinkRecord;
       try {
@@ -320,13 +321,9 @@ export class Spool {
         this.markCorrupt(segment, 'a record that is not JSON');
         continue;
       }
-      if (segment.sealed && !this.isLive(segment)) segment.records += 1;
+      if (countRead) segment.records += 1;
       into.push({ record, segment });
     }
-  }
-
-  private isLive(segment: Segment): boolean {
-    return this.live.segments.includes(segment);
   }
 
   private markCorrupt(segment: Segment, detail: string): void {
