@@ -55,6 +55,7 @@ export class AuditInstance implements CallConsumer {
           // Rotation bounds how much one crash can replay twice; 8 MiB is ~5,000 benchmark-shaped events.
           segmentBytes: Math.min(8 * 1024 * 1024, Math.max(64 * 1024, Math.floor(settings.spool.maxBytes / 8))),
           readyRecords: Math.min(1_000, settings.delivery.maxBufferEvents),
+          maxPendingBytes: settings.delivery.maxBufferBytes,
         }, {
           onError: settings.onError,
           onReadable: () => dispatcher.spoolReadable(),

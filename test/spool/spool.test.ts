@@ -204,3 +204,34 @@ test.serial('a full disk (ENOSPC, simulated by making FileHandle.write fail): th
   t.is(sink.delivered.length, 1 + 1 + 1);
   await audit.close();
 });
+
+// Serial, like the ENOSPC test: it patches FileHandle.write.
+test.serial('a stalled disk does not grow memory without bound: past delivery.maxBufferBytes of appends waiting, new events are dropped and counted (disk stall simulated by holding FileHandle.write)', async (t) => {
+  const dir = spoolDir();
+  const sink = switchableSink();
+  const audit = auditLog({ sink, spool: { dir }, delivery: { ...fast, maxBufferBytes: 64 * 1024 }, handleSignals: false, onError });
+  publishEvent(audit, auditEventFactory());
+  await audit.flush();
+  const probe = await open(join(dir, 'probe'), 'w');
+  const proto = Object.getPrototypeOf(probe) as { write: (...args: unknown[]) => Promise<unknown> };
+  await probe.close();
+  const write = proto.write;
+  const held: Array<() => void> = [];
+  proto.write = function (this: unknown, ...args: unknown[]) {
+    return new Promise((resolve) => held.push(() => resolve(write.apply(this, args))));
+  };
+  try {
+    publishEvent(audit, auditEventFactory());
+    await until(() => held.length === 1);
+    for (let i = 0; i < 200; i++) publishEvent(audit, auditEventFactory({ request_body: 'b'.repeat(1_000) }));
+    const { dropped } = audit.stats();
+    t.true(dropped > 100, `dropped ${dropped}`);
+    t.true(audit.stats().spooledBytes < 64 * 1024 + 8 * 1024 + 4_000, `spooled ${audit.stats().spooledBytes}`);
+  } finally {
+    proto.write = write;
+    for (const release of held) release();
+  }
+  await audit.flush();
+  t.true(sink.delivered.some((e) => e.method === GAP_METHOD), 'the loss is recorded by a gap record');
+  await audit.close();
+});

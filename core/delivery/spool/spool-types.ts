@@ -22,6 +22,11 @@ export interface SpoolSettings {
    * last 50 ms of events (docs/spool.md).
    */
   writeDelayMs: number;
+  /**
+   * Most bytes of appends waiting in memory for the disk: a stalled disk must not turn the spool
+   * into an unbounded memory buffer. Past it new events are dropped (counted) and a gap follows.
+   */
+  maxPendingBytes: number;
   /** Written records kept in memory, ready for the dispatcher; the rest is read back from disk. */
   readyRecords: number;
 }

@@ -102,6 +102,10 @@ export class Spool {
       this.noteLoss(1, `spool full (maxBytes ${this.settings.maxBytes})`);
       return false;
     }
+    if (this.pendingBytes + frame.length > this.settings.maxPendingBytes) {
+      this.noteLoss(1, `spool writes behind: ${this.pendingBytes} bytes waiting for the disk`);
+      return false;
+    }
     this.pending.push({ frame, record });
     this.pendingBytes += frame.length;
     // Default (writeDelayMs 0): written as soon as the write before it is done, so appends made
