@@ -38,6 +38,13 @@ const fast = { lingerMs: 5, retryBaseDelayMs: 5, retryMaxDelayMs: 20 };
 const errors: unknown[] = [];
 const onError = (err: unknown) => void errors.push(err);
 
+/** The prototype of node:fs/promises FileHandle (not exported by Node), whose write the disk-fault tests replace for a while. */
+async function fileHandlePrototype(dir: string): Promise<{ write: (...args: unknown[]) => Promise<unknown> }> {
+  const probe = await open(join(dir, 'probe'), 'w');
+  await probe.close();
+  return Object.getPrototypeOf(probe) as { write: (...args: unknown[]) => Promise<unknown> };
+}
+
 async function until(check: () => boolean, ms = 10_000): Promise<void> {
   const deadline = Date.now() + ms;
   while (!check()) {
@@ -185,9 +192,7 @@ test.serial('a full disk (ENOSPC, simulated by making FileHandle.write fail): th
   const audit = auditLog({ sink, spool: { dir }, delivery: fast, handleSignals: false, onError, onDrop: (events) => void dropped.push(...events) });
   publishEvent(audit, auditEventFactory());
   await audit.flush();
-  const probe = await open(join(dir, 'probe'), 'w');
-  const proto = Object.getPrototypeOf(probe) as { write: (...args: unknown[]) => Promise<unknown> };
-  await probe.close();
+  const proto = await fileHandlePrototype(dir);
   const write = proto.write;
   proto.write = () => Promise.reject(Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }));
   try {
@@ -212,9 +217,7 @@ test.serial('a stalled disk does not grow memory without bound: past delivery.ma
   const audit = auditLog({ sink, spool: { dir }, delivery: { ...fast, maxBufferBytes: 64 * 1024 }, handleSignals: false, onError });
   publishEvent(audit, auditEventFactory());
   await audit.flush();
-  const probe = await open(join(dir, 'probe'), 'w');
-  const proto = Object.getPrototypeOf(probe) as { write: (...args: unknown[]) => Promise<unknown> };
-  await probe.close();
+  const proto = await fileHandlePrototype(dir);
   const write = proto.write;
   const held: Array<() => void> = [];
   proto.write = function (this: unknown, ...args: unknown[]) {
