@@ -75,3 +75,16 @@ export class MissingLambdaDependencyError extends Error {
     super(`${neededFor} needs the package "${packageName}": npm install ${packageName} (the zip built by npm run build:lambdas bundles it)`);
   }
 }
+
+/**
+ * A create-only write found the key already holding different content. What is stored is never
+ * replaced: the same records always make the same object, so this is a bug or tampering, and
+ * the batch fails (Lambda retries it, then sends it to the failure destination).
+ */
+export class ConflictingObjectError extends Error {
+  override readonly name = 'ConflictingObjectError';
+
+  constructor(readonly location: string, readonly sha256: string, readonly existingSha256: string | undefined) {
+    super(`${location} already exists with different content (stored sha256 ${existingSha256 ?? 'not recorded'}, this write ${sha256}); it is never overwritten`);
+  }
+}

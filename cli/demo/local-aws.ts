@@ -16,6 +16,7 @@ import { CreateStreamCommand, DescribeStreamCommand, KinesisClient } from '@aws-
 import { S3Client } from '@aws-sdk/client-s3';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { S3Event } from 'aws-lambda';
+import { addConditionalPutStandIn } from './conditional-put-stand-in.js';
 import { fixS3rverDelimitedListing } from './s3rver-listing.js';
 
 const require = createRequire(import.meta.url);
@@ -99,6 +100,7 @@ export async function startLocalS3(bucket: string): Promise<LocalS3> {
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
   });
+  addConditionalPutStandIn(client);
   return {
     endpoint,
     client,

@@ -23,6 +23,8 @@ export interface EventGroup {
   partition: PartitionValues;
   /** Each event re-serialized as one JSON line (no trailing newline), in shard order. */
   lines: string[];
+  /** The event id of each line, in the same order: the object's manifest hashes them. */
+  ids: string[];
   first: RecordPosition;
   last: RecordPosition;
   /** Every Kinesis sequence number that contributed, for the partial batch response. */
@@ -102,7 +104,7 @@ function deaggregate(record: KinesisStreamRecord, deaggregateSync: Deaggregator)
 }
 
 /** Parses and validates one payload; returns the event's partition and its JSON line, or the reason it is malformed. */
-function parseEvent(bytes: Buffer): { partition: PartitionValues; line: string } | { reason: string } {
+function parseEvent(bytes: Buffer): { partition: PartitionValues; line: string; id: string } | { reason: string } {
   let text: string;
   try {
     text = utf8.decode(bytes);
@@ -119,7 +121,7 @@ function parseEvent(bytes: Buffer): { partition: PartitionValues; line: string }
     const event = validateAuditEvent(value);
     // The text as it came when it is already one line (what the sinks send): no second copy.
     // Re-serialized only when a pretty-printed input must become exactly one NDJSON line.
-    return { partition: partitionOf(event), line: text.includes('\n') || text.includes('\r') ? JSON.stringify(event) : text };
+    return { partition: partitionOf(event), id: event.id, line: text.includes('\n') || text.includes('\r') ? JSON.stringify(event) : text };
   } catch (error) {
     return { reason: `not a schema v1 audit event: ${errorMessage(error)}` };
   }
@@ -186,10 +188,11 @@ export function decodeKinesisRecords(records: readonly KinesisStreamRecord[], op
       const groupKey = `${shardId}/${partitionPath(parsed.partition)}`;
       let group = groups.get(groupKey);
       if (!group) {
-        group = { shardId, partition: parsed.partition, lines: [], first: position, last: position, sequenceNumbers: new Set() };
+        group = { shardId, partition: parsed.partition, lines: [], ids: [], first: position, last: position, sequenceNumbers: new Set() };
         groups.set(groupKey, group);
       }
       group.lines.push(parsed.line);
+      group.ids.push(parsed.id);
       group.last = position;
       group.sequenceNumbers.add(sequenceNumber);
       events += 1;

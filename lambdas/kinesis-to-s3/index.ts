@@ -7,10 +7,18 @@
  * the records they hold), but after a partial failure Lambda resumes from the lowest failed
  * sequence number with a batch that starts elsewhere, so events that were already stored can be
  * stored again under another name. Readers de-duplicate on the event `id`.
+ *
+ * Every object is written create-only with a manifest (../integrity/manifest-writer.ts): the
+ * re-run of a batch finds its objects already there with the same SHA-256 and counts them as
+ * written; an object that exists with other content is never replaced, and fails the batch.
  */
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { S3Client } from '@aws-sdk/client-s3';
 import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import { errorPrefixFor, optionalEnv, requireEnv, validateBucketName, validateDataPrefix } from '../configuration.js';
+import { INTEGRITY_WRITER_ENV } from '../integrity/environment.js';
+import { DEFAULT_INTEGRITY_PREFIX, writeWithManifest, type ManifestWriter } from '../integrity/manifest-writer.js';
+import { summarizeIds } from '../integrity/object-manifest.js';
+import { S3ObjectStore } from '../integrity/s3-object-store.js';
 import { mapWithConcurrencyLimit } from '../map-with-concurrency-limit.js';
 import { decodeKinesisRecords, holdsAggregates, loadDeaggregator, type MalformedRecord } from './decode-records.js';
 import { gzipLines } from './gzip-lines.js';
@@ -20,6 +28,7 @@ import { MAX_OBJECT_NAME_BYTES, groupObjectKey, malformedObjectKey } from './obj
 export const KINESIS_TO_S3_ENV = {
   bucket: 'AUDIT_LOG_BUCKET',
   prefix: 'AUDIT_LOG_PREFIX',
+  ...INTEGRITY_WRITER_ENV,
 } as const;
 
 export const DEFAULT_PREFIX = 'audit/';
@@ -32,6 +41,12 @@ export interface KinesisToS3Options {
   /** Data prefix, ending with "/"; default `audit/`. Malformed records go to its `-errors/` sibling. */
   prefix?: string;
   writeConcurrency?: number;
+  /** Bucket for the objects' manifests; default `bucket`. The template's IntegrityBucket. */
+  integrityBucket?: string;
+  /** Prefix of manifests (and digests) there, ending with "/"; default `integrity/`. */
+  integrityPrefix?: string;
+  /** The clock that names a manifest's hour; tests move it. */
+  now?: () => Date;
 }
 
 export type KinesisToS3Handler = (event: KinesisStreamEvent, context?: Context) => Promise<KinesisStreamBatchResponse>;
@@ -40,6 +55,9 @@ export type KinesisToS3Handler = (event: KinesisStreamEvent, context?: Context) 
 interface PlannedWrite {
   key: string;
   lines: string[];
+  /** Event ids in line order, for the manifest; null for malformed records (no manifest: not events). */
+  ids: string[] | null;
+  account: string;
   sequenceNumbers: Iterable<string>;
 }
 
@@ -53,6 +71,8 @@ function malformedWrites(errorPrefix: string, malformed: readonly MalformedRecor
   return [...byShard.values()].map((records) => ({
     key: malformedObjectKey(errorPrefix, records),
     lines: records.map((r) => JSON.stringify(r)),
+    ids: null,
+    account: '',
     sequenceNumbers: records.map((r) => r.sequenceNumber),
   }));
 }
@@ -70,6 +90,15 @@ export function createHandler(options: KinesisToS3Options): KinesisToS3Handler {
   const errorPrefix = errorPrefixFor(prefix);
   const concurrency = options.writeConcurrency ?? DEFAULT_WRITE_CONCURRENCY;
   const { s3 } = options;
+  const data = new S3ObjectStore(s3, bucket);
+  const integrityBucket = options.integrityBucket === undefined ? bucket
+    : validateBucketName(options.integrityBucket, { option: 'integrityBucket', envVar: KINESIS_TO_S3_ENV.integrityBucket });
+  const writer: ManifestWriter = {
+    data,
+    integrity: integrityBucket === bucket ? data : new S3ObjectStore(s3, integrityBucket),
+    integrityPrefix: validateDataPrefix(options.integrityPrefix ?? DEFAULT_INTEGRITY_PREFIX, { option: 'integrityPrefix', envVar: KINESIS_TO_S3_ENV.integrityPrefix }),
+    now: options.now ?? (() => new Date()),
+  };
 
   return async function kinesisToS3(event, context) {
     const started = performance.now();
@@ -77,23 +106,23 @@ export function createHandler(options: KinesisToS3Options): KinesisToS3Handler {
     const deaggregator = holdsAggregates(records) ? await loadDeaggregator() : undefined;
     const batch = decodeKinesisRecords(records, { prefix, objectNameBytes: MAX_OBJECT_NAME_BYTES, deaggregator });
     const writes: PlannedWrite[] = [
-      ...batch.groups.map((group) => ({ key: groupObjectKey(prefix, group), lines: group.lines, sequenceNumbers: group.sequenceNumbers })),
+      ...batch.groups.map((group) => ({ key: groupObjectKey(prefix, group), lines: group.lines, ids: group.ids, account: group.partition.account_id, sequenceNumbers: group.sequenceNumbers })),
       ...malformedWrites(errorPrefix, batch.malformed),
     ];
     const groupCount = batch.groups.length;
     batch.groups.length = 0;
 
     const outcomes = await mapWithConcurrencyLimit(writes, concurrency, async (write) => {
-      const body = await gzipLines(write.lines);
+      const { body, sha256 } = await gzipLines(write.lines);
       // Let the uncompressed lines go before the PUT: only the gzip stays in memory while it is in flight.
+      const lines = write.lines.length;
       write.lines = [];
-      await s3.send(new PutObjectCommand({
-        Bucket: bucket,
-        Key: write.key,
-        Body: body,
-        ContentType: 'application/x-ndjson',
-        ContentEncoding: 'gzip',
-      }));
+      const object = { contentType: 'application/x-ndjson', contentEncoding: 'gzip' };
+      if (write.ids === null) {
+        await data.putCreateOnly(write.key, body, { ...object, metadata: { sha256, lines: String(lines) } });
+        return;
+      }
+      await writeWithManifest(writer, { key: write.key, account: write.account, body, ...object, summary: summarizeIds(write.ids, sha256) });
     });
 
     const failedSequenceNumbers: string[] = [];
@@ -130,6 +159,8 @@ export function optionsFromEnvironment(env: NodeJS.ProcessEnv): Omit<KinesisToS3
   return {
     bucket: requireEnv(env, { option: 'bucket', envVar: KINESIS_TO_S3_ENV.bucket }),
     prefix: optionalEnv(env, KINESIS_TO_S3_ENV.prefix) ?? DEFAULT_PREFIX,
+    integrityBucket: optionalEnv(env, KINESIS_TO_S3_ENV.integrityBucket),
+    integrityPrefix: optionalEnv(env, KINESIS_TO_S3_ENV.integrityPrefix),
   };
 }
 

@@ -4,9 +4,11 @@
  * itself (Koa and its XML stack, ~14 MB of RSS) into a process that Lambda never burdens with it.
  */
 import { S3Client } from '@aws-sdk/client-s3';
+import { addConditionalPutStandIn } from '../../cli/demo/conditional-put-stand-in.js';
 
+/** With the stand-in for S3's `If-None-Match: *`, which s3rver ignores (cli/demo/conditional-put-stand-in.ts). */
 export function s3ClientFor(endpoint: string): S3Client {
-  return new S3Client({
+  const client = new S3Client({
     endpoint,
     region: 'us-east-1',
     forcePathStyle: true,
@@ -15,4 +17,6 @@ export function s3ClientFor(endpoint: string): S3Client {
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
   });
+  addConditionalPutStandIn(client);
+  return client;
 }

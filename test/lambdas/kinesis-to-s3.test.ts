@@ -246,7 +246,10 @@ test.serial('configuration errors name the option and the environment variable',
     t.is(error?.envVar, 'AUDIT_LOG_PREFIX', prefix);
   }
   t.throws(() => optionsFromEnvironment({}), { instanceOf: LambdaConfigurationError, message: /AUDIT_LOG_BUCKET .*is not set/ });
-  t.deepEqual(optionsFromEnvironment({ AUDIT_LOG_BUCKET: 'b-1' }), { bucket: 'b-1', prefix: 'audit/' });
+  t.deepEqual(optionsFromEnvironment({ AUDIT_LOG_BUCKET: 'b-1' }), { bucket: 'b-1', prefix: 'audit/', integrityBucket: undefined, integrityPrefix: undefined });
+  t.deepEqual(optionsFromEnvironment({ AUDIT_LOG_BUCKET: 'b-1', AUDIT_LOG_INTEGRITY_BUCKET: 'b-2', AUDIT_LOG_INTEGRITY_PREFIX: 'i/' }), { bucket: 'b-1', prefix: 'audit/', integrityBucket: 'b-2', integrityPrefix: 'i/' });
+  const badIntegrity = t.throws(() => createHandler({ s3: s3.client, bucket: BUCKET, integrityBucket: 'Not_A_Bucket' }), { instanceOf: LambdaConfigurationError });
+  t.is(badIntegrity?.envVar, 'AUDIT_LOG_INTEGRITY_BUCKET');
 });
 
 test.serial('the deployed handler fails its cold start naming the missing variable, yet the module imports without it', async (t) => {
