@@ -17,6 +17,7 @@ Commands:
   athena query   Run a named query on Athena and print the rows
   local query    Run a named query with DuckDB over a local copy of the storage layouts
   compact        Compact closed account-days into one deduplicated Parquet file each
+  verify         Check stored objects against their signed, chained digests (tamper evidence)
 
 Run \`http-audit-log <command> --help\` for a command's options and the list of queries.
 `;
@@ -24,11 +25,12 @@ Run \`http-audit-log <command> --help\` for a command's options and the list of 
 type Command = (argv: string[], io: CliIo) => Promise<number>;
 
 /** Commands without a second word. */
-const SINGLE_COMMANDS = new Set(['compact']);
+const SINGLE_COMMANDS = new Set(['compact', 'verify']);
 
 async function loadCommand(group: string, name: string | undefined): Promise<Command | undefined> {
   try {
     if (group === 'compact') return (await import('./compact-command.js')).compactCommand;
+    if (group === 'verify') return (await import('./verify-command.js')).verifyCommand;
     if (group === 'athena') {
       const m = await import('./athena-commands.js');
       return name === 'ddl' ? m.athenaDdlCommand : name === 'query' ? m.athenaQueryCommand : undefined;
@@ -65,7 +67,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         io.stdout.write(HELP);
         return 0;
       }
-      throw new UsageError(`unknown command "${[group, name].filter(Boolean).join(' ')}"; commands: athena ddl, athena query, local query, compact`);
+      throw new UsageError(`unknown command "${[group, name].filter(Boolean).join(' ')}"; commands: athena ddl, athena query, local query, compact, verify`);
     }
     return await command(rest, io);
   } catch (caught) {

@@ -5,12 +5,12 @@
  * it @aws-sdk/client-s3 and hyparquet, optional peers) is imported only to run, so that `--help`
  * works without them.
  */
-import type { S3Client } from '@aws-sdk/client-s3';
 import { encodeAccountId } from '../core/schema.js';
 import type { CompactionReport } from '../lambdas/compactor/index.js';
 import { CompactionRequestError, LambdaConfigurationError } from '../lambdas/errors.js';
 import { DEFAULT_COMPACTED_PREFIX, DEFAULT_LATENESS_MS, DEFAULT_LOOKBACK_DAYS, DEFAULT_PREFIX } from '../lambdas/compactor/defaults.js';
 import { type CliIo, parseCommandArgs } from './query-command-options.js';
+import { s3Client } from './s3-client.js';
 import { UsageError } from './usage-error.js';
 
 const HELP = `Usage: http-audit-log compact --bucket B --account A --dt YYYY-MM-DD [options]
@@ -52,18 +52,6 @@ function wholeNumber(value: string | undefined, option: string): number | undefi
   return n;
 }
 
-async function s3Client(endpoint: string | undefined, region: string | undefined): Promise<S3Client> {
-  const { S3Client } = await import('@aws-sdk/client-s3');
-  if (endpoint === undefined) return new S3Client(region ? { region } : {});
-  if (!/^https?:\/\//.test(endpoint)) throw new UsageError(`compact: --endpoint must be an http(s):// URL, got "${endpoint}"`);
-  // S3-compatible servers (s3rver, older MinIO) reject the SDK's default flexible checksums on
-  // streamed bodies; the compactor sends Content-MD5 on every PUT, so nothing is left unchecked.
-  return new S3Client({
-    endpoint, forcePathStyle: true, region: region ?? 'us-east-1',
-    requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED',
-  });
-}
-
 function reportLines(report: CompactionReport): string {
   const lines = [
     ...report.compacted.map((d) => `compacted ${d.account_id}/${d.dt}: ${d.inputs} objects → ${d.rows} rows (${d.duplicatesDropped} duplicates dropped) ${d.key}`),
@@ -101,7 +89,7 @@ type CompactValues = ReturnType<typeof parseCommandArgs<typeof OPTIONS>>['values
 async function runCompaction(values: CompactValues, latenessMinutes: number | undefined, oneDay: boolean, io: CliIo): Promise<number> {
   const { createHandler } = await import('../lambdas/compactor/index.js');
   const compact = createHandler({
-    s3: await s3Client(values.endpoint, values.region),
+    s3: await s3Client('compact', values.endpoint, values.region),
     bucket: values.bucket as string,
     prefix: values.prefix ?? DEFAULT_PREFIX,
     compactedPrefix: values['compacted-prefix'] ?? DEFAULT_COMPACTED_PREFIX,

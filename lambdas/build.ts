@@ -24,6 +24,7 @@ export const LAMBDA_BUNDLES = [
   { name: 'partition-loader', entry: 'lambdas/partition-loader/index.ts' },
   // hyparquet and the vendored hyparquet-writer are bundled in: nothing to install in Lambda.
   { name: 'compactor', entry: 'lambdas/compactor/index.ts' },
+  { name: 'digest', entry: 'lambdas/digest/index.ts' },
 ] as const;
 
 /** The file inside each zip and the export Lambda calls: the template's `Handler: index.handler`. */

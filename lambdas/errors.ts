@@ -88,3 +88,12 @@ export class ConflictingObjectError extends Error {
     super(`${location} already exists with different content (stored sha256 ${existingSha256 ?? 'not recorded'}, this write ${sha256}); it is never overwritten`);
   }
 }
+
+/** The digest Lambda could not seal some accounts: thrown after all were tried, so the invocation counts as an error and the alarm fires. */
+export class DigestRunError extends Error {
+  override readonly name = 'DigestRunError';
+
+  constructor(readonly failed: ReadonlyArray<{ account_id: string; error?: string }>, accounts: number) {
+    super(`${failed.length} of ${accounts} accounts could not be sealed: ${failed.slice(0, 5).map((a) => `${a.account_id}: ${a.error ?? 'unknown error'}`).join('; ')}`);
+  }
+}
