@@ -98,7 +98,7 @@ export function parseDigest(key: string, text: string): StoredDigest {
     body = JSON.parse(bodyLine) as DigestBody;
     signature = (JSON.parse(lines[1]!) as { signature?: unknown }).signature;
   } catch (error) {
-    throw new Error(`is not JSON (${(error as Error).message})`);
+    throw new Error(`is not JSON (${(error as Error).message})`, { cause: error });
   }
   if (body?.format !== DIGEST_FORMAT) throw new Error(`is not an ${DIGEST_FORMAT}`);
   if (typeof signature !== 'string') throw new Error('has no signature');

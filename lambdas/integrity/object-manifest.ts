@@ -92,7 +92,7 @@ export function parseManifest(text: string, key: string): ObjectManifest {
   try {
     value = JSON.parse(text) as Partial<ObjectManifest> | null;
   } catch (error) {
-    throw new Error(`${key}: not JSON (${(error as Error).message})`);
+    throw new Error(`${key}: not JSON (${(error as Error).message})`, { cause: error });
   }
   if (value === null || typeof value !== 'object' || value.format !== OBJECT_MANIFEST_FORMAT) throw new Error(`${key}: not an ${OBJECT_MANIFEST_FORMAT}`);
   for (const field of ['key', 'account_id', 'sha256', 'idsSha256', 'hour'] as const) {

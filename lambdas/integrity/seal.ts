@@ -49,7 +49,7 @@ async function readDigest(store: ObjectStore, key: string): Promise<StoredDigest
   try {
     return parseDigest(key, stored.body.toString('utf8'));
   } catch (error) {
-    throw new Error(`${store.name}/${key} ${(error as Error).message}: the chain is not extended past a digest it cannot read`);
+    throw new Error(`${store.name}/${key} ${(error as Error).message}: the chain is not extended past a digest it cannot read`, { cause: error });
   }
 }
 
