@@ -17,6 +17,8 @@
  */
 import { createHash } from 'node:crypto';
 import { DeleteObjectsCommand, PutObjectCommand, PutObjectTaggingCommand, type S3Client } from '@aws-sdk/client-s3';
+import { writeWithManifest, type ManifestWriter } from '../integrity/manifest-writer.js';
+import { summarizeIds } from '../integrity/object-manifest.js';
 import { partitionPath, type PartitionValues } from '../../core/schema.js';
 import { mapWithConcurrencyLimit } from '../map-with-concurrency-limit.js';
 import { deduplicate } from './deduplicate.js';
@@ -25,7 +27,7 @@ import { MANIFEST_FORMAT, type CompactionManifest, type OutputSummary } from './
 import { ParquetFileWriter, readParquetObjects, ROW_GROUP_ROWS, type ParquetFileOptions } from './parquet-file.js';
 import { objectsNotIn, readManifest, readPreviousEvents } from './previous-compaction.js';
 import { readRawObject, type InputSummary } from './read-raw-objects.js';
-import { compactedFileKey, listObjects, listRawObjects, manifestKey, PARQUET_SUFFIX } from './s3-layout.js';
+import { compactedFileKey, compactionGeneration, listObjects, listRawObjects, manifestKey, PARQUET_SUFFIX } from './s3-layout.js';
 
 /** The tag the compactor sets on raw objects it has compacted and verified; the lifecycle rule filters on it. */
 export const COMPACTED_TAG = { Key: 'http-audit-log-compacted', Value: 'true' } as const;
@@ -45,6 +47,8 @@ export interface DayLocation {
   bucket: string;
   prefix: string;
   compactedPrefix: string;
+  /** Create-only writes with manifests (lambdas/integrity). */
+  writer: ManifestWriter;
 }
 
 export interface CompactedDay extends PartitionValues {
@@ -81,18 +85,20 @@ async function checkReadBack(key: string, bytes: Uint8Array, events: readonly In
   }
 }
 
-async function putFile(at: DayLocation, key: string, bytes: Uint8Array, rows: number): Promise<OutputSummary> {
+/** Writes one file create-only with its integrity manifest: the inputs it was made from and the files it replaces. */
+async function putFile(at: DayLocation, day: PartitionValues, file: { key: string; bytes: Uint8Array; events: readonly IndexedEvent[] }, inputs: readonly InputSummary[], replaces: string[]): Promise<OutputSummary> {
+  const { key, bytes, events } = file;
   const sha256 = createHash('sha256').update(bytes).digest('hex');
-  await at.s3.send(new PutObjectCommand({
-    Bucket: at.bucket,
-    Key: key,
-    Body: bytes,
-    ContentType: 'application/vnd.apache.parquet',
-    // S3 refuses the PUT if the bytes arrive changed.
-    ContentMD5: createHash('md5').update(bytes).digest('base64'),
-    Metadata: { sha256, rows: String(rows) },
-  }));
-  return { key, rows, bytes: bytes.length, sha256 };
+  await writeWithManifest(at.writer, {
+    key,
+    account: day.account_id,
+    body: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+    contentType: 'application/vnd.apache.parquet',
+    summary: summarizeIds(events.map((e) => e.id), sha256),
+    inputs: inputs.flatMap((i) => (i.sha256 === undefined ? [] : [{ key: i.key, sha256: i.sha256 }])),
+    replaces,
+  });
+  return { key, rows: events.length, bytes: bytes.length, sha256 };
 }
 
 export interface CompactDayOptions {
@@ -147,8 +153,10 @@ export async function compactDay(at: DayLocation, day: PartitionValues, options:
   if (carriedRows > 0 && newLines > 0) sourceBytes = Math.round((sourceBytes / newLines) * (carriedRows + newLines));
 
   const outputs: OutputSummary[] = [];
+  const generation = compactionGeneration(allInputs);
+  const replaces = compactedNow.filter((o) => o.key.endsWith(PARQUET_SUFFIX)).map((o) => o.key);
   for (const [index, slice] of fileSlices(entries, sourceBytes).entries()) {
-    const key = compactedFileKey(at.compactedPrefix, day, index);
+    const key = compactedFileKey(at.compactedPrefix, day, generation, index);
     const file = new ParquetFileWriter({ ...options.parquet, metadata: { account_id: day.account_id, dt: day.dt, rows: String(slice.length) } });
     for await (const group of eventGroups(slice, sources, ROW_GROUP_ROWS)) {
       file.writeRowGroup(group);
@@ -156,7 +164,7 @@ export async function compactDay(at: DayLocation, day: PartitionValues, options:
     }
     const bytes = file.finish();
     await checkReadBack(key, bytes, slice);
-    outputs.push(await putFile(at, key, bytes, slice.length));
+    outputs.push(await putFile(at, day, { key, bytes, events: slice }, allInputs, replaces.filter((k) => k !== key)));
   }
   const manifest: CompactionManifest = {
     format: MANIFEST_FORMAT,

@@ -13,6 +13,8 @@ import { S3Client } from '@aws-sdk/client-s3';
 import type { Context } from 'aws-lambda';
 import { isAccountPartitionValue, isDtValue, type PartitionValues } from '../../core/schema.js';
 import { optionalEnv, requireEnv, validateBucketName, validateDataPrefix } from '../configuration.js';
+import { INTEGRITY_WRITER_ENV } from '../integrity/environment.js';
+import { createManifestWriter, type IntegrityWriterOptions } from '../integrity/manifest-writer.js';
 import { CompactionFailedError, CompactionRequestError, LambdaConfigurationError, UnreadableInputError } from '../errors.js';
 import { closesAt, isClosed, oldestDayLookedAt } from './closed-days.js';
 import { DEFAULT_COMPACTED_PREFIX, DEFAULT_LATENESS_MS, DEFAULT_LOOKBACK_DAYS, DEFAULT_PREFIX } from './defaults.js';
@@ -29,13 +31,14 @@ export const COMPACTOR_ENV = {
   compactedPrefix: 'AUDIT_LOG_COMPACTED_PREFIX',
   latenessMs: 'AUDIT_LOG_LATENESS_MS',
   lookbackDays: 'AUDIT_LOG_LOOKBACK_DAYS',
+  ...INTEGRITY_WRITER_ENV,
 } as const;
 
 export { DEFAULT_COMPACTED_PREFIX, DEFAULT_LATENESS_MS, DEFAULT_LOOKBACK_DAYS, DEFAULT_PREFIX } from './defaults.js';
 /** A run without arguments stops starting days when less than this is left of the invocation. */
 const TIME_RESERVE_MS = 120_000;
 
-export interface CompactorOptions {
+export interface CompactorOptions extends IntegrityWriterOptions {
   s3: S3Client;
   bucket: string;
   /** The raw layout's prefix, as the kinesis-to-s3 Lambda writes it; default `audit/`. */
@@ -46,7 +49,6 @@ export interface CompactorOptions {
   latenessMs?: number;
   /** Days before today a run without arguments looks at (default 8). */
   lookbackDays?: number;
-  now?: () => Date;
 }
 
 /** One account-day: `account_id` as stored in the path (the encoded form, as in the raw layout). */
@@ -99,7 +101,7 @@ export function createHandler(options: CompactorOptions): Compactor {
   const latenessMs = validateNonNegative(options.latenessMs ?? DEFAULT_LATENESS_MS, 'latenessMs', env.latenessMs);
   const lookbackDays = validateNonNegative(options.lookbackDays ?? DEFAULT_LOOKBACK_DAYS, 'lookbackDays', env.lookbackDays);
   const now = options.now ?? (() => new Date());
-  const at = { s3: options.s3, bucket, prefix, compactedPrefix };
+  const at = { s3: options.s3, bucket, prefix, compactedPrefix, writer: createManifestWriter(options.s3, bucket, options) };
   const parquet = availableCodec();
 
   async function one(day: PartitionValues, report: CompactionReport): Promise<void> {
@@ -148,6 +150,8 @@ export function optionsFromEnvironment(env: NodeJS.ProcessEnv): Omit<CompactorOp
     compactedPrefix: optionalEnv(env, COMPACTOR_ENV.compactedPrefix) ?? DEFAULT_COMPACTED_PREFIX,
     latenessMs: number(COMPACTOR_ENV.latenessMs),
     lookbackDays: number(COMPACTOR_ENV.lookbackDays),
+    integrityBucket: optionalEnv(env, COMPACTOR_ENV.integrityBucket),
+    integrityPrefix: optionalEnv(env, COMPACTOR_ENV.integrityPrefix),
   };
 }
 

@@ -6,6 +6,7 @@
  * and nothing is deleted. What is kept of an object is its bytes as stored (gzip: ~1/8 of its
  * JSON); the text is inflated again when its events are written.
  */
+import { createHash } from 'node:crypto';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { gunzipSync } from 'node:zlib';
 import { type AuditEvent, partitionOf, type PartitionValues, validateAuditEvent } from '../../core/schema.js';
@@ -21,6 +22,8 @@ export interface InputSummary {
   bytes: number;
   /** Events (lines) it held. */
   lines: number;
+  /** SHA-256 of its uncompressed content, hex: what its integrity manifest says, if untouched. Absent in manifests before integrity. */
+  sha256?: string;
 }
 
 const GZIP_MAGIC = 0x1f8b;
@@ -109,5 +112,6 @@ export async function readRawObject(s3: S3Client, bucket: string, object: Listed
     entries.push(indexEntry(parseLine(object.key, lines, line, day), sourceIndex, lineStart, end));
   }
   source.close();
-  return { input: { key: object.key, etag: read.etag, bytes: read.bytes.length, lines }, sourceBytes: text.length, source, entries };
+  const sha256 = createHash('sha256').update(text).digest('hex');
+  return { input: { key: object.key, etag: read.etag, bytes: read.bytes.length, lines, sha256 }, sourceBytes: text.length, source, entries };
 }

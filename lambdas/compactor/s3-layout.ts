@@ -1,9 +1,10 @@
 /**
  * Where things are in the bucket: the raw layout the kinesis-to-s3 Lambda writes
  * (`<prefix>account_id=…/dt=…/*.json.gz`) and the compacted layout beside it
- * (`<compactedPrefix>account_id=…/dt=…/events-00000.parquet` and `_manifest.json`). The manifest's
+ * (`<compactedPrefix>account_id=…/dt=…/events-<generation>-00000.parquet` and `_manifest.json`). The manifest's
  * name starts with `_`, which Athena and Hive skip, so the Parquet table never reads it.
  */
+import { createHash } from 'node:crypto';
 import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { isAccountPartitionValue, isDtValue, partitionPath, type PartitionValues } from '../../core/schema.js';
 import { OBJECT_SUFFIX } from '../kinesis-to-s3/object-keys.js';
@@ -17,9 +18,20 @@ export interface ListedObject {
   size: number;
 }
 
-/** `events-00000.parquet`, … : the n-th file of a compacted day. */
-export function compactedFileKey(compactedPrefix: string, day: PartitionValues, index: number): string {
-  return `${compactedPrefix}${partitionPath(day)}events-${String(index).padStart(5, '0')}${PARQUET_SUFFIX}`;
+/**
+ * `events-<generation>-00000.parquet`, … : the n-th file of a compaction of a day. Files are
+ * written create-only, so each compaction gets names of its own: the generation is a hash of
+ * its inputs (key and ETag), the same when a failed run is repeated, new when an object arrived.
+ */
+export function compactedFileKey(compactedPrefix: string, day: PartitionValues, generation: string, index: number): string {
+  return `${compactedPrefix}${partitionPath(day)}events-${generation}-${String(index).padStart(5, '0')}${PARQUET_SUFFIX}`;
+}
+
+/** 12 hex digits of the SHA-256 over the inputs' keys and ETags, in key order. */
+export function compactionGeneration(inputs: ReadonlyArray<{ key: string; etag: string }>): string {
+  const hash = createHash('sha256');
+  for (const input of inputs) hash.update(`${input.key}\n${input.etag}\n`);
+  return hash.digest('hex').slice(0, 12);
 }
 
 export function manifestKey(compactedPrefix: string, day: PartitionValues): string {

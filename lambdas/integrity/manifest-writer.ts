@@ -6,7 +6,11 @@
  * object has exactly one manifest. The order matters: a manifest never names an object that
  * was not written; an object whose manifest write failed is retried with its batch.
  */
+import type { S3Client } from '@aws-sdk/client-s3';
+import { validateBucketName, validateDataPrefix } from '../configuration.js';
+import { INTEGRITY_WRITER_ENV } from './environment.js';
 import type { ObjectStore } from './object-store.js';
+import { S3ObjectStore } from './s3-object-store.js';
 import { hourOf, manifestKey, OBJECT_MANIFEST_FORMAT, serializeManifest, sha256Hex, type ContentSummary, type ObjectManifest } from './object-manifest.js';
 
 export const DEFAULT_INTEGRITY_PREFIX = 'integrity/';
@@ -20,6 +24,29 @@ export interface ManifestWriter {
   now: () => Date;
 }
 
+/** The integrity options both writers take (kinesis-to-s3, the compactor). */
+export interface IntegrityWriterOptions {
+  /** Bucket for the objects' manifests; default the data bucket. The template's IntegrityBucket. */
+  integrityBucket?: string;
+  /** Prefix of manifests (and digests) there, ending with "/"; default `integrity/`. */
+  integrityPrefix?: string;
+  /** The clock that names a manifest's hour; tests move it. */
+  now?: () => Date;
+}
+
+/** A writer for `bucket`, its options validated (errors name the option and the environment variable). */
+export function createManifestWriter(s3: S3Client, bucket: string, options: IntegrityWriterOptions): ManifestWriter {
+  const data = new S3ObjectStore(s3, bucket);
+  const integrityBucket = options.integrityBucket === undefined ? bucket
+    : validateBucketName(options.integrityBucket, { option: 'integrityBucket', envVar: INTEGRITY_WRITER_ENV.integrityBucket });
+  return {
+    data,
+    integrity: integrityBucket === bucket ? data : new S3ObjectStore(s3, integrityBucket),
+    integrityPrefix: validateDataPrefix(options.integrityPrefix ?? DEFAULT_INTEGRITY_PREFIX, { option: 'integrityPrefix', envVar: INTEGRITY_WRITER_ENV.integrityPrefix }),
+    now: options.now ?? (() => new Date()),
+  };
+}
+
 export interface EvidencedWrite {
   key: string;
   /** account_id as in the key's partition path (encoded). */
@@ -30,6 +57,8 @@ export interface EvidencedWrite {
   summary: ContentSummary;
   /** A compacted object's inputs. */
   inputs?: ObjectManifest['inputs'];
+  /** A compacted object's predecessors, removed once it is written. */
+  replaces?: string[];
 }
 
 /** Writes the object and its manifest; resolves with whether the object was new. */
@@ -48,6 +77,7 @@ export async function writeWithManifest(writer: ManifestWriter, write: Evidenced
     ...write.summary,
     hour: manifestHour,
     ...(write.inputs ? { inputs: write.inputs } : {}),
+    ...(write.replaces ? { replaces: write.replaces } : {}),
   };
   const text = serializeManifest(manifest);
   const key = manifestKey(writer.integrityPrefix, write.account, manifestHour, write.key);

@@ -28,6 +28,8 @@ export interface ObjectManifest {
   hour: string;
   /** For a compacted object: the raw objects it was made from (key and content SHA-256). */
   inputs?: Array<{ key: string; sha256: string }>;
+  /** For a compacted object: the compacted objects of the same day it replaces (deleted after it is written). */
+  replaces?: string[];
 }
 
 /** What a manifest says about content, computed from the event ids in stored order. */

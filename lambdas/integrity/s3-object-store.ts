@@ -4,6 +4,7 @@
  * conditional write of the key is in flight, and then the existing object's `sha256` metadata
  * decides: the same content is this write's earlier try, a different one is an error.
  */
+import { createHash } from 'node:crypto';
 import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { ConflictingObjectError } from '../errors.js';
 import type { ObjectStore, PutOptions, PutOutcome, StoredObject } from './object-store.js';
@@ -79,6 +80,8 @@ export class S3ObjectStore implements ObjectStore {
           Body: body,
           ContentType: options.contentType,
           ContentEncoding: options.contentEncoding,
+          // S3 refuses the PUT if the bytes arrive changed (also where flexible checksums are off, as for s3rver).
+          ContentMD5: createHash('md5').update(body).digest('base64'),
           Metadata: options.metadata,
           IfNoneMatch: '*',
         }));

@@ -2,8 +2,9 @@
  * Checking an account's stored objects in a date range against what its chain lists: each
  * listed object present with its manifest's SHA-256 (else: lines added or removed, or modified),
  * each manifest as sealed, and no object present that no digest lists. A raw object that a
- * sealed compacted object names as its input may be gone: the lifecycle rule expires raw
- * objects after compaction. Duplicate events in two objects are at-least-once delivery, not
+ * sealed compacted object names as its input (with the same SHA-256) may be gone: the lifecycle
+ * rule expires raw objects after compaction; so may a compacted object that a sealed
+ * recompaction of its day replaces. Duplicate events in two objects are at-least-once delivery, not
  * tampering: each object is checked against its own manifest only.
  */
 import { gunzipSync } from 'node:zlib';
@@ -36,6 +37,8 @@ export interface ObjectsSummary {
   intact: number;
   /** Raw objects gone after a sealed compaction took them in. */
   compactedAway: number;
+  /** Compacted objects gone after a sealed recompaction of their day replaced them. */
+  superseded: number;
 }
 
 function dtOf(key: string): string | null {
@@ -88,12 +91,13 @@ export async function checkObjects(check: ObjectsCheck): Promise<ObjectsSummary>
     }
   }
   const listed = [...check.entries.values()].filter((e) => folders.some((f) => e.object.startsWith(f)) && inRange(e.object));
-  const summary: ObjectsSummary = { present: present.size, intact: 0, compactedAway: 0 };
+  const summary: ObjectsSummary = { present: present.size, intact: 0, compactedAway: 0, superseded: 0 };
   for (const key of [...present].sort()) if (!check.entries.has(key)) report({ kind: 'inserted', key, detail: 'is stored, but no digest lists it' });
 
   // First the manifests: compacted objects' inputs decide which missing raw objects are expected.
   const manifests = new Map<string, ObjectManifest>();
   const compactedInputs = new Map<string, string>();
+  const replaced = new Set<string>();
   await eachLimited(listed, async (entry) => {
     const stored = await check.integrity.get(entry.manifest);
     if (stored === null) {
@@ -107,12 +111,14 @@ export async function checkObjects(check: ObjectsCheck): Promise<ObjectsSummary>
     const manifest = parseManifest(stored.body.toString('utf8'), entry.manifest);
     manifests.set(entry.object, manifest);
     for (const input of manifest.inputs ?? []) compactedInputs.set(input.key, input.sha256);
+    for (const key of manifest.replaces ?? []) replaced.add(key);
   }, (done) => check.progress?.({ account, phase: 'objects', done, total: listed.length * 2 }));
 
   await eachLimited(listed, async (entry) => {
     const manifest = manifests.get(entry.object);
     if (!present.has(entry.object)) {
       if (compactedInputs.has(entry.object) && compactedInputs.get(entry.object) === manifest?.sha256) summary.compactedAway += 1;
+      else if (replaced.has(entry.object)) summary.superseded += 1;
       else report({ kind: 'deleted', key: entry.object, detail: 'a digest lists it, but it is gone' });
       return;
     }

@@ -41,6 +41,7 @@ export interface AccountVerification {
   objects: number;
   intact: number;
   compactedAway: number;
+  superseded: number;
   findings: number;
 }
 
@@ -68,7 +69,7 @@ export async function verifyAccounts(options: VerifyOptions): Promise<AccountVer
       data: options.data, integrity: options.integrity, account, from: options.from, to: options.to,
       dataPrefixes: options.dataPrefixes, entries: walk.entries, report, progress: options.progress,
     });
-    results.push({ account_id: account, digests: walk.digests, firstHour: walk.firstHour, lastHour: walk.lastHour, objects: objects.present, intact: objects.intact, compactedAway: objects.compactedAway, findings });
+    results.push({ account_id: account, digests: walk.digests, firstHour: walk.firstHour, lastHour: walk.lastHour, objects: objects.present, intact: objects.intact, compactedAway: objects.compactedAway, superseded: objects.superseded, findings });
   }
   return results;
 }

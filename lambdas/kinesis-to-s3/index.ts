@@ -16,9 +16,8 @@ import { S3Client } from '@aws-sdk/client-s3';
 import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import { errorPrefixFor, optionalEnv, requireEnv, validateBucketName, validateDataPrefix } from '../configuration.js';
 import { INTEGRITY_WRITER_ENV } from '../integrity/environment.js';
-import { DEFAULT_INTEGRITY_PREFIX, writeWithManifest, type ManifestWriter } from '../integrity/manifest-writer.js';
+import { createManifestWriter, writeWithManifest, type IntegrityWriterOptions } from '../integrity/manifest-writer.js';
 import { summarizeIds } from '../integrity/object-manifest.js';
-import { S3ObjectStore } from '../integrity/s3-object-store.js';
 import { mapWithConcurrencyLimit } from '../map-with-concurrency-limit.js';
 import { decodeKinesisRecords, holdsAggregates, loadDeaggregator, type MalformedRecord } from './decode-records.js';
 import { gzipLines } from './gzip-lines.js';
@@ -35,18 +34,12 @@ export const DEFAULT_PREFIX = 'audit/';
 /** S3 PUTs in flight at once: enough to hide latency, few enough that 8 gzip buffers fit in 128 MB. */
 export const DEFAULT_WRITE_CONCURRENCY = 8;
 
-export interface KinesisToS3Options {
+export interface KinesisToS3Options extends IntegrityWriterOptions {
   s3: S3Client;
   bucket: string;
   /** Data prefix, ending with "/"; default `audit/`. Malformed records go to its `-errors/` sibling. */
   prefix?: string;
   writeConcurrency?: number;
-  /** Bucket for the objects' manifests; default `bucket`. The template's IntegrityBucket. */
-  integrityBucket?: string;
-  /** Prefix of manifests (and digests) there, ending with "/"; default `integrity/`. */
-  integrityPrefix?: string;
-  /** The clock that names a manifest's hour; tests move it. */
-  now?: () => Date;
 }
 
 export type KinesisToS3Handler = (event: KinesisStreamEvent, context?: Context) => Promise<KinesisStreamBatchResponse>;
@@ -90,15 +83,8 @@ export function createHandler(options: KinesisToS3Options): KinesisToS3Handler {
   const errorPrefix = errorPrefixFor(prefix);
   const concurrency = options.writeConcurrency ?? DEFAULT_WRITE_CONCURRENCY;
   const { s3 } = options;
-  const data = new S3ObjectStore(s3, bucket);
-  const integrityBucket = options.integrityBucket === undefined ? bucket
-    : validateBucketName(options.integrityBucket, { option: 'integrityBucket', envVar: KINESIS_TO_S3_ENV.integrityBucket });
-  const writer: ManifestWriter = {
-    data,
-    integrity: integrityBucket === bucket ? data : new S3ObjectStore(s3, integrityBucket),
-    integrityPrefix: validateDataPrefix(options.integrityPrefix ?? DEFAULT_INTEGRITY_PREFIX, { option: 'integrityPrefix', envVar: KINESIS_TO_S3_ENV.integrityPrefix }),
-    now: options.now ?? (() => new Date()),
-  };
+  const writer = createManifestWriter(s3, bucket, options);
+  const { data } = writer;
 
   return async function kinesisToS3(event, context) {
     const started = performance.now();

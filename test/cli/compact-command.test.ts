@@ -48,7 +48,7 @@ test('compact --account --dt compacts one day (duplicates dropped), a re-run is 
 
     const one = await cli(env, 'compact', ...common, '--account', 'acme', '--dt', DAY);
     t.is(one.code, 0, one.stderr);
-    t.regex(one.stdout, new RegExp(`^compacted acme/${DAY}: 2 objects → 6 rows \\(2 duplicates dropped\\) audit-compacted/account_id=acme/dt=${DAY}/events-00000\\.parquet$`, 'm'));
+    t.regex(one.stdout, new RegExp(`^compacted acme/${DAY}: 2 objects → 6 rows \\(2 duplicates dropped\\) audit-compacted/account_id=acme/dt=${DAY}/events-[0-9a-f]{12}-00000\\.parquet$`, 'm'));
     t.regex(one.stdout, /^1 compacted, 0 skipped, 0 failed$/m);
 
     const again = await cli(env, 'compact', ...common, '--account', 'acme', '--dt', DAY, '--format', 'json');
