@@ -5,7 +5,7 @@
  * intact, 1 with findings, 2 for a usage mistake.
  */
 import { readFile } from 'node:fs/promises';
-import { encodeAccountId, isDtValue } from '../core/schema.js';
+import { decodeAccountId, encodeAccountId, isDtValue } from '../core/schema.js';
 import { DEFAULT_COMPACTED_PREFIX, DEFAULT_PREFIX } from '../lambdas/compactor/defaults.js';
 import { DEFAULT_INTEGRITY_PREFIX } from '../lambdas/integrity/manifest-writer.js';
 import type { ObjectStore } from '../lambdas/integrity/object-store.js';
@@ -126,7 +126,7 @@ export async function verifyCommand(argv: string[], io: CliIo): Promise<number> 
     data, integrity, integrityPrefix, dataPrefixes, accounts, from: values.from as string, to: values.to as string,
     publicKey, live: values.local === undefined, now: new Date(), report, progress: progressPrinter(io),
   });
-  const summary = results.map((r) => `${r.account_id}: ${r.digests} digests (hours ${r.firstHour ?? '-'}..${r.lastHour ?? '-'}), ${r.objects} objects, ${r.intact} intact${r.compactedAway > 0 ? `, ${r.compactedAway} raw objects expired after compaction` : ''}${r.superseded > 0 ? `, ${r.superseded} compacted objects replaced by a recompaction` : ''}, ${r.findings} findings`);
+  const summary = results.map((r) => `${decodeAccountId(r.account_id) ?? '(no account)'}: ${r.digests} digests (hours ${r.firstHour ?? '-'}..${r.lastHour ?? '-'}), ${r.objects} objects, ${r.intact} intact${r.compactedAway > 0 ? `, ${r.compactedAway} raw objects expired after compaction` : ''}${r.superseded > 0 ? `, ${r.superseded} compacted objects replaced by a recompaction` : ''}, ${r.findings} findings`);
   const verdict = findings.length === 0 ? `verify: intact: ${accounts.length} account(s), ${values.from}..${values.to}` : `verify: ${findings.length} finding(s) in ${accounts.length} account(s), ${values.from}..${values.to}`;
   (values.json ? io.stderr : io.stdout).write(`${[...summary, verdict].join('\n')}\n`);
   return findings.length === 0 ? 0 : 1;

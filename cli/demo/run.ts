@@ -6,6 +6,7 @@
  *        s3rver object-created events ─▶ partition loader's parsing (prints its ALTER TABLE)
  *        s3rver ─ download ─▶ temp dir ─▶ DuckDB runs athena/queries through the view ─▶ tables
  *        compactor ─▶ one Parquet file per account-day ─▶ the same queries again, bytes compared
+ *        digest step ─▶ signed hourly digests ─▶ verify passes; one object changed ─▶ verify names it
  *
  * and then it checks that nothing was lost or counted twice on the way. Everything it starts is stopped in
  * `finally`, so the process exits on its own, pass or fail.
@@ -27,11 +28,14 @@ import { DUPLICATE_EVERY, injectDuplicates } from './duplicates.js';
 import { printQueryRun, runNamedQueries, storedTotals } from './queries.js';
 import { startStoreApi, type StoreApi } from './store-api.js';
 import { DEMO_ACCOUNTS, planTraffic, sendTraffic } from './traffic.js';
+import { checkKeepDir, sealVerifyAndTamper } from './integrity.js';
 import { checkNothingLost, type Counts } from './verify.js';
 
 export interface DemoOptions {
   /** Fewer requests and days, same pipeline and checks (CI). */
   short: boolean;
+  /** Leave a copy of the bucket (data, manifests, digests) and public-key.pem here, for `verify --local`. */
+  keep?: string;
   print: (text: string) => void;
 }
 
@@ -54,6 +58,7 @@ export async function runDemo(options: DemoOptions): Promise<number> {
   const step = (text: string) => print(`[${((performance.now() - started) / 1000).toFixed(1).padStart(5)} s] ${text}\n`);
   const scale = options.short ? { requests: 120, days: 3, concurrency: 8 } : { requests: 1500, days: 5, concurrency: 16 };
 
+  if (options.keep !== undefined) await checkKeepDir(options.keep);
   const stops: Array<() => Promise<void>> = [];
   let workDir: string | null = null;
   let compactedDir: string | null = null;
@@ -136,6 +141,14 @@ export async function runDemo(options: DemoOptions): Promise<number> {
       const totals = await storedTotals(both);
       step(`the view after compaction: ${totals.rows} rows (${totals.distinctIds} distinct event ids)`);
 
+      const days = partitions.partitions().map((p) => p.values.dt).sort();
+      const integrity = await sealVerifyAndTamper({
+        s3: s3.client, bucket: BUCKET, prefix: PREFIX, dataPrefixes: [PREFIX, COMPACTED_PREFIX], from: days[0]!, to: days[days.length - 1]!,
+        // An hour and 11 minutes past the compactor's clock: the digest Lambda's first run after the last hour written (and its grace) ended.
+        sealAt: new Date(asOf.getTime() + 71 * 60_000),
+        ...(options.keep === undefined ? {} : { keep: options.keep }), step, print,
+      });
+
       return {
         sent: sent.sent,
         dropped: sent.dropped + sent.failed,
@@ -155,6 +168,11 @@ export async function runDemo(options: DemoOptions): Promise<number> {
         malformedObjects: errorObjects,
         partitionsAnnounced: partitions.partitions().length,
         emptyQueries: runs.filter((r) => r.result.rows.length === 0).map((r) => r.name),
+        digests: integrity.digests,
+        verifiedObjects: integrity.verified.reduce((n, a) => n + a.objects, 0),
+        integrityFindings: integrity.cleanFindings.map((f) => `${f.kind} ${f.key}: ${f.detail}`),
+        tamperFindings: integrity.tamperFindings.map((f) => ({ kind: f.kind, key: f.key })),
+        tamperedKey: integrity.tamperedKey,
       };
     }).finally(() => { console.log = consoleLog; });
 
@@ -164,7 +182,7 @@ export async function runDemo(options: DemoOptions): Promise<number> {
       print(`DEMO FAILED:\n${problems.map((p) => `  - ${p}`).join('\n')}\n`);
       return 1;
     }
-    step('OK: every event the apps produced reached S3 and the query results exactly once, before and after compaction');
+    step('OK: every event the apps produced reached S3 and the query results exactly once, before and after compaction; the log verified intact, and the one object changed was named');
     return 0;
   } finally {
     for (const stop of stops.reverse()) await stop().catch((err: unknown) => print(`while stopping: ${String(err)}\n`));

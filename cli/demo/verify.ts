@@ -35,6 +35,14 @@ export interface Counts {
   partitionsAnnounced: number;
   /** Named queries that returned no rows. */
   emptyQueries: readonly string[];
+  /** Digests the digest step signed, and objects verify checked against them. */
+  digests: number;
+  verifiedObjects: number;
+  /** verify's findings on the untouched bucket, as sentences: none expected. */
+  integrityFindings: readonly string[];
+  /** The object the demo changed, and what verify then reported: one "lines" finding for it expected. */
+  tamperedKey: string;
+  tamperFindings: ReadonlyArray<{ kind: string; key: string }>;
 }
 
 /** Every disagreement, as a sentence; empty when the run is sound. */
@@ -58,5 +66,10 @@ export function checkNothingLost(c: Counts): string[] {
   if (c.malformedObjects > 0) problems.push(`the kinesis-to-s3 handler wrote ${c.malformedObjects} objects of malformed records`);
   if (c.partitionsAnnounced === 0) problems.push('the partition loader saw no partitions');
   if (c.emptyQueries.length > 0) problems.push(`queries returned no rows: ${c.emptyQueries.join(', ')}`);
+  if (c.digests === 0) problems.push('the digest step sealed nothing');
+  if (c.verifiedObjects === 0) problems.push('verify checked no objects');
+  if (c.integrityFindings.length > 0) problems.push(`verify found ${c.integrityFindings.length} problems in the untouched bucket, first: ${c.integrityFindings[0]}`);
+  const named = c.tamperFindings.length === 1 && c.tamperFindings[0]!.kind === 'lines' && c.tamperFindings[0]!.key === c.tamperedKey;
+  if (!named) problems.push(`after one line was removed from ${c.tamperedKey}, verify reported ${JSON.stringify(c.tamperFindings)} instead of one "lines" finding for it`);
   return problems;
 }

@@ -62,12 +62,10 @@ export function lineId(line: string): string {
   }
 }
 
-/** Summary of NDJSON content: one line per event, each ending in "\n". */
+/** Summary of NDJSON content: one line per event, each ending in "\n"; blank lines hold no event and are not counted. */
 export function summarizeNdjson(content: Buffer | string): ContentSummary {
   const text = typeof content === 'string' ? content : content.toString('utf8');
-  const lines = text.split('\n');
-  if (lines[lines.length - 1] === '') lines.pop();
-  return summarizeIds(lines.map(lineId), sha256Hex(content));
+  return summarizeIds(text.split('\n').filter((line) => line.trim() !== '').map(lineId), sha256Hex(content));
 }
 
 /** `YYYY-MM-DDTHH` of a time, UTC. */
