@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { decodeAccountId, encodeAccountId, isDtValue } from '../core/schema.js';
 import { DEFAULT_COMPACTED_PREFIX, DEFAULT_PREFIX } from '../lambdas/compactor/defaults.js';
-import { DEFAULT_INTEGRITY_PREFIX } from '../lambdas/integrity/manifest-writer.js';
+import { DEFAULT_INTEGRITY_PREFIX } from '../lambdas/integrity/environment.js';
 import type { ObjectStore } from '../lambdas/integrity/object-store.js';
 import { readPublicKey } from '../lambdas/integrity/signer.js';
 import type { Finding, VerifyProgress } from '../lambdas/integrity/verify.js';

@@ -9,7 +9,7 @@ import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { DEFAULT_INTEGRITY_PREFIX } from '../../lambdas/integrity/manifest-writer.js';
+import { DEFAULT_INTEGRITY_PREFIX } from '../../lambdas/integrity/environment.js';
 import { S3ObjectStore } from '../../lambdas/integrity/s3-object-store.js';
 import { sealAll } from '../../lambdas/integrity/seal.js';
 import { localSigner } from '../../lambdas/integrity/signer.js';

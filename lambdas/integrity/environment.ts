@@ -2,6 +2,9 @@
  * The environment the digest Lambda reads, apart from its code so the template test (and the
  * template's author) can name the variables without loading the handler.
  */
+/** Where manifests and digests go unless configured: beside the data prefixes, outside every table's location. */
+export const DEFAULT_INTEGRITY_PREFIX = 'integrity/';
+
 export const DIGEST_ENV = {
   /** The bucket holding manifests and digests (the template's IntegrityBucket, with Object Lock). */
   integrityBucket: 'AUDIT_LOG_INTEGRITY_BUCKET',

@@ -8,12 +8,10 @@
  */
 import type { S3Client } from '@aws-sdk/client-s3';
 import { validateBucketName, validateDataPrefix } from '../configuration.js';
-import { INTEGRITY_WRITER_ENV } from './environment.js';
+import { DEFAULT_INTEGRITY_PREFIX, INTEGRITY_WRITER_ENV } from './environment.js';
 import type { ObjectStore } from './object-store.js';
 import { S3ObjectStore } from './s3-object-store.js';
 import { hourOf, manifestKey, OBJECT_MANIFEST_FORMAT, serializeManifest, sha256Hex, type ContentSummary, type ObjectManifest } from './object-manifest.js';
-
-export const DEFAULT_INTEGRITY_PREFIX = 'integrity/';
 
 export interface ManifestWriter {
   /** The data bucket. */

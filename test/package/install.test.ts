@@ -6,6 +6,7 @@
  * `npm ci`) serves them. Each check prints one JSON line; nothing of this repository is on the
  * project's module path.
  */
+import { generateKeyPairSync } from 'node:crypto';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -42,7 +43,7 @@ const OUTBOUND_POST = `
   server.close();`;
 
 /** The script each row runs in its project (an ES module), or the CLI arguments it runs. */
-const CHECKS: Record<string, { script?: string; cli?: (env: { rawDir: string; s3Endpoint: string }) => string[][] }> = {
+const CHECKS: Record<string, { script?: string; cli?: (env: { rawDir: string; s3Endpoint: string; keyFile: string }) => string[][] }> = {
   'the library with the memory, file or stdout sink; `/express`, `/koa`, `/schema`, `/sinks/file`': { script: `
     import http from 'node:http';
     import { auditLog, memorySink } from 'http-audit-log';
@@ -86,7 +87,8 @@ const CHECKS: Record<string, { script?: string; cli?: (env: { rawDir: string; s3
       response_headers: {}, response_body: null, response_body_truncated: false, error: null, client: 'fetch', schema_version: 1 };
     const record = { eventID: 'shardId-000000000000:1', kinesis: { sequenceNumber: '1', data: Buffer.from(JSON.stringify(event)).toString('base64'), approximateArrivalTimestamp: 1 } };
     const result = await createHandler({ s3, bucket: 'audit-bucket' })({ Records: [record] });
-    console.log(JSON.stringify({ result, puts, exports: [typeof handler] }));` },
+    // Each object create-only with its manifest beside it (lambdas/integrity).
+    console.log(JSON.stringify({ result, puts: puts.filter((k) => !k.startsWith('integrity/')), manifests: puts.filter((k) => k.startsWith('integrity/manifests/account_id=acme/')).length, exports: [typeof handler] }));` },
   '`/lambdas/partition-loader`': { script: `
     import { createHandler, handler } from 'http-audit-log/lambdas/partition-loader';
     const athena = { send: async () => { throw new Error('no query expected'); } };
@@ -97,7 +99,18 @@ const CHECKS: Record<string, { script?: string; cli?: (env: { rawDir: string; s3
     const s3 = { send: async () => ({ Contents: [], CommonPrefixes: [] }) };
     const report = await createHandler({ s3, bucket: 'audit-bucket' })();
     console.log(JSON.stringify({ report, exports: [typeof handler] }));` },
-  'the CLI: every `--help`, `athena ddl`': { cli: () => [['--help'], ['athena', 'ddl', '--help'], ['athena', 'ddl'], ['athena', 'query', '--help'], ['local', 'query', '--help'], ['compact', '--help']] },
+  '`/lambdas/digest`': { script: `
+    import { generateKeyPairSync } from 'node:crypto';
+    import { KMSClient } from '@aws-sdk/client-kms';
+    import { createHandler, handler, kmsSigner, localSigner } from 'http-audit-log/lambdas/digest';
+    const s3 = { send: async () => ({ Contents: [], CommonPrefixes: [] }) };
+    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const digestReport = await createHandler({ s3, integrityBucket: 'audit-bucket', signer: localSigner(privateKey.export({ type: 'pkcs8', format: 'pem' })) })();
+    const kms = await kmsSigner(new KMSClient({}), 'arn:aws:kms:us-east-1:111122223333:key/k');
+    console.log(JSON.stringify({ digestReport, exports: [typeof handler, typeof kms.sign] }));` },
+  'the CLI: every `--help`, `athena ddl`': { cli: () => [['--help'], ['athena', 'ddl', '--help'], ['athena', 'ddl'], ['athena', 'query', '--help'], ['local', 'query', '--help'], ['compact', '--help'], ['verify', '--help']] },
+  'the CLI: `verify --local`': { cli: ({ rawDir, keyFile }) => [['verify', '--local', rawDir, '--prefix', '', '--public-key', keyFile, '--all-accounts', '--from', '2026-11-24', '--to', '2026-11-24']] },
+  'the CLI: `verify`': { cli: ({ s3Endpoint, keyFile }) => [['verify', '--bucket', 'install-bucket', '--endpoint', s3Endpoint, '--public-key', keyFile, '--all-accounts', '--from', '2026-11-24', '--to', '2026-11-24']] },
   'the CLI: `local query`': { cli: ({ rawDir }) => [['local', 'query', 'requests-per-method', '--dir', rawDir, '-p', 'account_id=acme', '-p', 'dt=2026-11-24', '--format', 'json']] },
   'the CLI: `athena query`, `athena ddl --apply`': { cli: () => [['athena', 'query', 'errors', '-p', 'dt=2026-11-24', '--region', 'us-east-1', '--timeout', '5']] },
   'the CLI: `compact`': { cli: ({ s3Endpoint }) => [['compact', '--bucket', 'install-bucket', '--all-closed', '--endpoint', s3Endpoint]] },
@@ -161,6 +174,8 @@ for (const [index, row] of documentedRows().entries()) {
       if ('exports' in report) t.true((report.exports as string[]).every((x) => x === 'function'));
       if ('result' in report) t.deepEqual(report.result, { batchItemFailures: [] });
       if ('puts' in report) t.deepEqual(report.puts, ['audit/account_id=acme/dt=2026-11-24/shardId-000000000000_1.0_1.0.json.gz']);
+      if ('manifests' in report) t.is(report.manifests, 1);
+      if ('digestReport' in report) t.deepEqual(report.digestReport, { accounts: [] });
       if ('stats' in report) t.like(report.stats, { dropped: 0, failed: 0 });
       if ('report' in report) t.deepEqual(report.report, { compacted: [], skipped: [], failed: [] });
       return;
@@ -169,7 +184,9 @@ for (const [index, row] of documentedRows().entries()) {
     await mkdir(rawDir, { recursive: true });
     const event = { id: '0190d2e4-7c4a-7000-8000-000000000002', time: '2026-11-24T10:00:00.000Z', account_id: 'acme', user_id: null, request_id: null, method: 'PUT', url: 'https://x.example/a', status: 200, duration_ms: 2, request_headers: {}, request_body: null, request_body_truncated: false, response_headers: {}, response_body: null, response_body_truncated: false, error: null, client: 'fetch', schema_version: 1 };
     await writeFile(join(rawDir, 'a.json.gz'), gzipSync(`${JSON.stringify(event)}\n`));
-    for (const args of check.cli!({ rawDir: join(dir, 'raw'), s3Endpoint: s3.endpoint })) {
+    const keyFile = join(dir, 'public-key.pem');
+    await writeFile(keyFile, generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'pem' }));
+    for (const args of check.cli!({ rawDir: join(dir, 'raw'), s3Endpoint: s3.endpoint, keyFile })) {
       const r = await cli(dir, args);
       const what = `${args.join(' ')} → exit ${r.code}\n${r.stderr}`;
       t.notRegex(r.stderr, /needs the package|Cannot find (package|module)/, what);
@@ -178,7 +195,14 @@ for (const [index, row] of documentedRows().entries()) {
         t.is(r.code, 1, what);
         continue;
       }
+      if (args[0] === 'verify' && args.includes('--local')) {
+        // An object that no digest lists: found and named, exit 1.
+        t.is(r.code, 1, what);
+        t.regex(r.stdout, /^INSERTED +account_id=acme\/dt=2026-11-24\/a\.json\.gz: /m, what);
+        continue;
+      }
       t.is(r.code, 0, what);
+      if (args[0] === 'verify' && !args.includes('--help')) t.regex(r.stdout, /^verify: intact: 0 account\(s\)/m, what);
       if (args.includes('requests-per-method')) t.like(JSON.parse(r.stdout.trim()), { method: 'PUT', requests: 1 });
       if (args[0] === 'compact' && !args.includes('--help')) t.regex(r.stdout, /^0 compacted, 0 skipped, 0 failed$/m);
     }
