@@ -7,6 +7,7 @@
  * for that account with ConflictingObjectError and leaves it to the next run.
  */
 import { ConflictingObjectError } from '../errors.js';
+import { mapWithConcurrencyLimit } from '../map-with-concurrency-limit.js';
 import { digestFolder, digestKey, entriesRoot, linkTo, parseDigest, sequenceOfKey, serializeDigest, SIGNING_ALGORITHM, DIGEST_FORMAT, type DigestBody, type DigestEntry, type StoredDigest } from './digest.js';
 import { hourOf, manifestFolder, parseManifest, sha256Hex } from './object-manifest.js';
 import type { ObjectStore } from './object-store.js';
@@ -162,9 +163,12 @@ export async function accountsToSeal(store: ObjectStore, integrityPrefix: string
   return [...folders].filter((f) => f.startsWith('account_id=')).map((f) => f.slice('account_id='.length)).sort();
 }
 
-/** Seals every account, one after the other; one account's error does not stop the others. */
+/** Accounts sealed at once: each is its own chain, so they are independent; 4 keep a 1,000-account run near a minute. */
+const ACCOUNT_CONCURRENCY = 4;
+
+/** Seals every account; one account's error does not stop the others (sealAccount never throws). */
 export async function sealAll(options: SealOptions): Promise<AccountSeal[]> {
-  const reports: AccountSeal[] = [];
-  for (const account of await accountsToSeal(options.store, options.integrityPrefix)) reports.push(await sealAccount(options, account));
-  return reports;
+  const accounts = await accountsToSeal(options.store, options.integrityPrefix);
+  const settled = await mapWithConcurrencyLimit(accounts, ACCOUNT_CONCURRENCY, (account) => sealAccount(options, account));
+  return settled.map((s, i) => (s.status === 'fulfilled' ? s.value : { account_id: accounts[i]!, hours: 0, backfills: 0, manifests: 0, sealedThrough: null, error: String(s.reason) }));
 }

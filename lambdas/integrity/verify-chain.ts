@@ -5,6 +5,7 @@
  * (manifest → object) is handed on to verify-objects.ts.
  */
 import type { KeyObject } from 'node:crypto';
+import { mapWithConcurrencyLimit } from '../map-with-concurrency-limit.js';
 import { digestFolder, digestKey, entriesRoot, linkTo, parseDigest, sequenceOfKey, type DigestEntry, type StoredDigest } from './digest.js';
 import type { Finding, VerifyProgress } from './finding.js';
 import { hourOf } from './object-manifest.js';
@@ -31,18 +32,18 @@ function hoursBetween(from: string, to: string): number {
   return Math.round((Date.parse(`${to}:00:00Z`) - Date.parse(`${from}:00:00Z`)) / HOUR_MS);
 }
 
+/** Every digest's bytes (null when gone), a few reads in flight; a failed read (not a missing key) fails the walk. */
 async function readAll(store: ObjectStore, keys: readonly string[], progress: (done: number) => void): Promise<Array<Buffer | null>> {
-  const out: Array<Buffer | null> = new Array(keys.length).fill(null);
-  let next = 0;
   let done = 0;
-  await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, keys.length) }, async () => {
-    while (next < keys.length) {
-      const i = next++;
-      out[i] = (await store.get(keys[i]!))?.body ?? null;
-      progress(++done);
-    }
-  }));
-  return out;
+  const settled = await mapWithConcurrencyLimit(keys, READ_CONCURRENCY, async (key) => {
+    const stored = await store.get(key);
+    progress(++done);
+    return stored?.body ?? null;
+  });
+  return settled.map((s) => {
+    if (s.status === 'rejected') throw s.reason;
+    return s.value;
+  });
 }
 
 export interface ChainCheck {
@@ -52,6 +53,8 @@ export interface ChainCheck {
   publicKey: KeyObject;
   /** When set, hours up to this one must be sealed (a live bucket); a local copy ends where it was copied. */
   expectSealedThrough?: string;
+  /** Which data objects' entries to keep (those verify will check): a chain of years need not be held whole. */
+  keepEntry?: (objectKey: string) => boolean;
   report: (finding: Finding) => void;
   progress?: (progress: VerifyProgress) => void;
 }
@@ -112,7 +115,9 @@ export async function walkChain(check: ChainCheck): Promise<ChainWalk> {
       if (lastSealedHour === null || body.hour > lastSealedHour) lastSealedHour = body.hour;
       walk.firstHour ??= body.hour;
     }
-    for (const entry of body.entries) if (!walk.entries.has(entry.object)) walk.entries.set(entry.object, entry);
+    for (const entry of body.entries) {
+      if ((check.keepEntry?.(entry.object) ?? true) && !walk.entries.has(entry.object)) walk.entries.set(entry.object, entry);
+    }
     previous = digest;
   }
   walk.lastHour = lastSealedHour;

@@ -8,6 +8,7 @@
  * tampering: each object is checked against its own manifest only.
  */
 import { gunzipSync } from 'node:zlib';
+import { mapWithConcurrencyLimit } from '../map-with-concurrency-limit.js';
 import type { DigestEntry } from './digest.js';
 import type { Finding, VerifyProgress } from './finding.js';
 import { parseManifest, sha256Hex, summarizeNdjson, type ObjectManifest } from './object-manifest.js';
@@ -45,15 +46,24 @@ function dtOf(key: string): string | null {
   return /\/dt=(\d{4}-\d{2}-\d{2})\//.exec(key)?.[1] ?? null;
 }
 
+/** `work` over every item, a few in flight; the first failed read (not a missing key) fails the check. */
 async function eachLimited<T>(items: readonly T[], work: (item: T) => Promise<void>, progress: (done: number) => void): Promise<void> {
-  let next = 0;
   let done = 0;
-  await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, items.length) }, async () => {
-    while (next < items.length) {
-      await work(items[next++]!);
-      progress(++done);
-    }
-  }));
+  const settled = await mapWithConcurrencyLimit(items, READ_CONCURRENCY, async (item) => {
+    await work(item);
+    progress(++done);
+  });
+  const failed = settled.find((s) => s.status === 'rejected');
+  if (failed) throw failed.reason;
+}
+
+/** Whether a data key is one this check covers: below one of the account's data folders, with a dt in the range. */
+export function coveredBy(check: Pick<ObjectsCheck, 'account' | 'from' | 'to' | 'dataPrefixes'>): (key: string) => boolean {
+  const folders = check.dataPrefixes.map((p) => `${p}account_id=${check.account}/`);
+  return (key) => {
+    const dt = dtOf(key);
+    return dt !== null && dt >= check.from && dt <= check.to && folders.some((f) => key.startsWith(f));
+  };
 }
 
 /** What changed in content whose SHA-256 no longer matches its manifest. */
@@ -78,19 +88,16 @@ function contentFinding(key: string, body: Buffer, manifest: ObjectManifest): Fi
 
 export async function checkObjects(check: ObjectsCheck): Promise<ObjectsSummary> {
   const { account, report } = check;
-  const inRange = (key: string) => {
-    const dt = dtOf(key);
-    return dt !== null && dt >= check.from && dt <= check.to;
-  };
+  const covered = coveredBy(check);
   const folders = check.dataPrefixes.map((p) => `${p}account_id=${account}/`);
   const present = new Set<string>();
   for (const folder of folders) {
     for (const key of await check.data.list(folder)) {
       const name = key.slice(key.lastIndexOf('/') + 1);
-      if (!name.startsWith('_') && DATA_SUFFIXES.some((s) => name.endsWith(s)) && inRange(key)) present.add(key);
+      if (!name.startsWith('_') && DATA_SUFFIXES.some((s) => name.endsWith(s)) && covered(key)) present.add(key);
     }
   }
-  const listed = [...check.entries.values()].filter((e) => folders.some((f) => e.object.startsWith(f)) && inRange(e.object));
+  const listed = [...check.entries.values()].filter((e) => covered(e.object));
   const summary: ObjectsSummary = { present: present.size, intact: 0, compactedAway: 0, superseded: 0 };
   for (const key of [...present].sort()) if (!check.entries.has(key)) report({ kind: 'inserted', key, detail: 'is stored, but no digest lists it' });
 

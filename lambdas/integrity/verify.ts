@@ -9,7 +9,7 @@ import type { Finding, VerifyProgress } from './finding.js';
 import { hourOf } from './object-manifest.js';
 import type { ObjectStore } from './object-store.js';
 import { walkChain } from './verify-chain.js';
-import { checkObjects } from './verify-objects.js';
+import { checkObjects, coveredBy } from './verify-objects.js';
 
 export type { Finding, FindingKind, VerifyProgress } from './finding.js';
 
@@ -64,6 +64,7 @@ export async function verifyAccounts(options: VerifyOptions): Promise<AccountVer
     const walk = await walkChain({
       store: options.integrity, integrityPrefix: options.integrityPrefix, account, publicKey: options.publicKey,
       ...(options.live ? { expectSealedThrough: lastDue } : {}), report, progress: options.progress,
+      keepEntry: coveredBy({ account, from: options.from, to: options.to, dataPrefixes: options.dataPrefixes }),
     });
     const objects = await checkObjects({
       data: options.data, integrity: options.integrity, account, from: options.from, to: options.to,

@@ -29,7 +29,8 @@ async function writeObjects(prefix: string) {
     const writer = createKinesisToS3({ s3: s3.client, bucket: BUCKET, prefix });
     await quietly(() => writer({ Records: events.map((e) => kinesisRecordFactory({ data: JSON.stringify(e) }) as KinesisStreamRecord) } as KinesisStreamEvent));
     const created = s3.events.flatMap((e) => e.Records).filter((r) => r.eventName.startsWith('ObjectCreated'));
-    const partitions = new Set(created.map((r) => r.s3.object.key.replace(/[^/]+$/, '')));
+    // The notifications of the objects' manifests (integrity/) go to the loader too, which must ignore them.
+    const partitions = new Set(created.filter((r) => r.s3.object.key.startsWith(prefix)).map((r) => r.s3.object.key.replace(/[^/]+$/, '')));
     return { event: { Records: created } as S3Event, partitions };
   } finally {
     await s3.stop();

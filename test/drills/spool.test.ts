@@ -128,6 +128,8 @@ async function crashDuringOutage(stream: string, dir: string, damage: boolean) {
   proxy.down = true;
   const app = await startApp({ KINESIS_ENDPOINT: proxy.endpoint, STREAM: stream, SPOOL_DIR: dir, RATE: '1000' });
   await sleep(1_500);
+  // On a loaded machine 1.5 s may build fewer than the 1,000 events the drill asks for: wait for them (at most 10 s more).
+  for (const end = Date.now() + 10_000; app.built.length <= 1_000 && Date.now() < end;) await sleep(50);
   const killedAt = await kill9(app);
   await proxy.close();
   let intact: string[] | null = null;

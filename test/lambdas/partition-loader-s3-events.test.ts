@@ -31,7 +31,9 @@ test('objects written by kinesis-to-s3 announce their partitions to the loader v
     const records = [...events.map((e) => JSON.stringify(e)), 'not json'].map((data) => kinesisRecordFactory({ data }) as KinesisStreamRecord);
     t.deepEqual(await writer({ Records: records } as KinesisStreamEvent), { batchItemFailures: [] });
     const created = s3.events.flatMap((e) => e.Records).filter((r) => r.eventName.startsWith('ObjectCreated'));
-    t.is(created.length, 5, 'four data objects and one errors object');
+    t.is(created.filter((r) => !r.s3.object.key.startsWith('integrity/')).length, 5, 'four data objects and one errors object');
+    // Their manifests (tamper evidence) are notified too; the loader must leave them out.
+    t.is(created.filter((r) => r.s3.object.key.startsWith('integrity/manifests/')).length, 4);
 
     const athena = new AthenaClient({ region: 'us-east-1' });
     const mock = mockClient(athena);
@@ -51,7 +53,7 @@ test('objects written by kinesis-to-s3 announce their partitions to the loader v
     ].map(([a, dt]) => [a, dt, `s3://audit-bucket/audit/account_id=${a}/dt=${dt}/`]);
     t.deepEqual(partitions.sort(), expected.sort());
     const loaderLog = JSON.parse(logs.at(-2)!) as Record<string, number>;
-    t.like(loaderLog, { lambda: 'partition-loader', records: 5, ignored: 1, partitions: 4, added: 4 } as Record<string, unknown>);
+    t.like(loaderLog, { lambda: 'partition-loader', records: 9, ignored: 5, partitions: 4, added: 4 } as Record<string, unknown>); // 4 data objects, 1 errors object, 4 manifests: the errors object and the manifests ignored
   } finally {
     console.log = original;
     await s3.stop();
