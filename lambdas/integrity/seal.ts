@@ -4,9 +4,8 @@
  * for manifests that arrived under an hour already sealed. Run by one writer at a time (the
  * template gives the digest Lambda a reserved concurrency of 1); should two run anyway, the
  * create-only write of a sequence number lets only one extend the chain, and the other stops
- * for that account with ConflictingObjectError and leaves it to the next run.
+ * for that account with ConflictingObjectError (from the store) and leaves it to the next run.
  */
-import { ConflictingObjectError } from '../errors.js';
 import { mapWithConcurrencyLimit } from '../map-with-concurrency-limit.js';
 import { digestFolder, digestKey, entriesRoot, linkTo, parseDigest, sequenceOfKey, serializeDigest, SIGNING_ALGORITHM, DIGEST_FORMAT, type DigestBody, type DigestEntry, type StoredDigest } from './digest.js';
 import { hourOf, manifestFolder, parseManifest, sha256Hex } from './object-manifest.js';
@@ -87,9 +86,11 @@ class Chain {
     const bodyLine = JSON.stringify(body);
     const signature = await signer.sign(Buffer.from(bodyLine, 'utf8'));
     const key = digestKey(integrityPrefix, this.account, sequence);
-    const outcome = await store.putCreateOnly(key, serializeDigest(bodyLine, signature), { contentType: 'application/json', metadata: { sha256: sha256Hex(bodyLine) } });
-    // The same body (sealedAt included) already there can only be this very write retried by the SDK.
-    if (!outcome.created) throw new ConflictingObjectError(`${store.name}/${key}`, sha256Hex(bodyLine), outcome.metadata.sha256);
+    const text = serializeDigest(bodyLine, signature);
+    // The hash of the whole object, signature included: ECDSA signatures are randomized, so the same
+    // bytes already there can only be this very PUT retried by the SDK after its answer was lost;
+    // another sealer's digest for this number always differs and fails with ConflictingObjectError.
+    await store.putCreateOnly(key, text, { contentType: 'application/json', metadata: { sha256: sha256Hex(text) } });
     this.head = { key, body, bodyLine, signature };
   }
 }

@@ -59,6 +59,21 @@ test('two sealers racing (the second listed the chain before the first wrote): t
   t.deepEqual((await log.verify({ to: '2026-12-01', now: new Date('2026-12-01T12:00:00Z') })).findings, []);
 });
 
+test('a digest PUT whose answer was lost and that the SDK sends again finds its own bytes: the chain goes on, verify clean', async (t) => {
+  const log = await sealedLog(s3rver.client);
+  await log.write(eventRecords('acme', 2));
+  let resent = 0;
+  const flaky: ObjectStore = Object.create(log.store, { putCreateOnly: { value: async (key: string, body: string, options: Parameters<ObjectStore['putCreateOnly']>[2]) => {
+    await log.store.putCreateOnly(key, body, options);
+    resent += 1;
+    return log.store.putCreateOnly(key, body, options);
+  } } });
+  const runs = await sealAll({ store: flaky, integrityPrefix: INTEGRITY_PREFIX, signer: log.signer, now: SEAL_TIME });
+  t.deepEqual(runs.map((a) => [a.error, a.hours]), [[undefined, 2]]);
+  t.is(resent, 2);
+  t.deepEqual((await log.verify()).findings, []);
+});
+
 test('a duplicate event (at-least-once: the same record put twice, stored in two objects) is not reported', async (t) => {
   const log = await sealedLog(s3rver.client);
   const event = JSON.stringify(auditEventFactory({ account_id: 'acme', time: '2026-12-01T09:00:00.000Z' }));
