@@ -26,7 +26,8 @@ export interface SealedLog {
   signer: DigestSigner;
   publicKey: KeyObject;
   /** Feeds records to a kinesis-to-s3 handler whose clock reads `at`. */
-  write(records: ReturnType<typeof kinesisRecordFactory>[], at?: Date): Promise<{ batchItemFailures: Array<{ itemIdentifier: string }> }>;
+  /** Its JSON log line is returned, not printed. */
+  write(records: ReturnType<typeof kinesisRecordFactory>[], at?: Date): Promise<{ batchItemFailures: Array<{ itemIdentifier: string }>; logs: string[] }>;
   seal(at?: Date): ReturnType<typeof sealAll>;
   verify(options?: { live?: boolean; now?: Date; from?: string; to?: string }): Promise<{ findings: Finding[]; accounts: AccountVerification[] }>;
   put(key: string, body: Buffer | string): Promise<void>;
@@ -50,7 +51,14 @@ export async function sealedLog(s3: S3Client): Promise<SealedLog> {
     s3, bucket, store, signer, publicKey,
     async write(records, at = WRITE_TIME) {
       const handler = createKinesisToS3({ s3, bucket, prefix: PREFIXES[0], now: () => at });
-      return handler({ Records: records });
+      const logs: string[] = [];
+      const consoleLog = console.log;
+      console.log = (line: string) => logs.push(line);
+      try {
+        return { ...await handler({ Records: records }), logs };
+      } finally {
+        console.log = consoleLog;
+      }
     },
     seal: (at = SEAL_TIME) => sealAll({ store, integrityPrefix: INTEGRITY_PREFIX, signer, now: at }),
     async verify(options = {}) {
