@@ -100,7 +100,8 @@ test('hours without data get a digest; a manifest written under an hour already 
   t.deepEqual((await log.verify({ now: new Date('2026-12-01T14:00:00Z') })).findings, []);
 });
 
-test('a key that already holds other content is never replaced: the batch fails and names it', async (t) => {
+// Serial: it swaps console.log to read the handler's log line, which concurrent tests would interleave.
+test.serial('a key that already holds other content is never replaced: the batch fails and names it', async (t) => {
   const log = await sealedLog(s3rver.client);
   const batch = eventRecords('acme', 3);
   await log.write(batch);
