@@ -21,6 +21,7 @@ import { BUNDLE_FILE, HANDLER_EXPORT, LAMBDA_BUNDLES, buildLambdas, type BuiltLa
 import { KINESIS_TO_S3_ENV, type createHandler as createKinesisToS3 } from '../../lambdas/kinesis-to-s3/index.js';
 import { PARTITION_LOADER_ENV } from '../../lambdas/partition-loader/index.js';
 import { COMPACTED_TAG, COMPACTOR_ENV, type createHandler as createCompactor } from '../../lambdas/compactor/index.js';
+import { DIGEST_ENV } from '../../lambdas/integrity/environment.js';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { rawDay } from '../helpers/compaction-dataset.js';
 import { startS3rver } from '../helpers/s3rver.js';
@@ -32,7 +33,7 @@ const repositoryRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 const templatePath = join(repositoryRoot, 'lambdas/template.yaml');
 // Inside the repository so the bundles resolve the external @aws-sdk/* from node_modules.
 const testBuildDir = join(repositoryRoot, 'dist/test-lambdas');
-const ENV_BY_BUNDLE: Record<string, Record<string, string>> = { 'kinesis-to-s3': KINESIS_TO_S3_ENV, 'partition-loader': PARTITION_LOADER_ENV, compactor: COMPACTOR_ENV };
+const ENV_BY_BUNDLE: Record<string, Record<string, string>> = { 'kinesis-to-s3': KINESIS_TO_S3_ENV, 'partition-loader': PARTITION_LOADER_ENV, compactor: COMPACTOR_ENV, digest: DIGEST_ENV };
 /** Variables a handler reads but the template leaves to their defaults. */
 const DEFAULTED_ENV: Record<string, string[]> = { compactor: [COMPACTOR_ENV.latenessMs, COMPACTOR_ENV.lookbackDays] };
 
@@ -82,8 +83,10 @@ test('the bundled kinesis-to-s3 de-aggregates KPL records (protobufjs works insi
   } finally {
     console.log = original;
   }
-  t.is(puts.length, 2);
-  t.true(puts.every((k) => /^audit\/account_id=x[12]\/dt=/.test(k)));
+  // Two objects, each with its manifest.
+  t.is(puts.length, 4);
+  t.is(puts.filter((k) => /^audit\/account_id=x[12]\/dt=/.test(k)).length, 2);
+  t.is(puts.filter((k) => /^integrity\/manifests\/account_id=x[12]\/hour=/.test(k)).length, 2);
 });
 
 test('the bundled compactor compacts a day against s3rver (hyparquet and the vendored writer work inside the CommonJS bundle)', async (t) => {
@@ -269,7 +272,7 @@ test('only the two partition loaders are notified: raw .json.gz under the data p
   t.false(results.includes(`/${dataPrefix}`), results);
   t.false(results.includes(`/${compacted.prefix}`), results);
   const writerResources = template.Resources.KinesisToS3Role!.Properties!.Policies[0].PolicyDocument.Statement
-    .filter((s: any) => s.Action === 's3:PutObject').flatMap((s: any) => s.Resource.map((r: any) => substituteDefaults(template, r['Fn::Sub'])));
+    .filter((s: any) => [s.Action].flat().includes('s3:PutObject') && s.Sid === 'WriteEventsAndMalformedRecordsOnly').flatMap((s: any) => s.Resource.map((r: any) => substituteDefaults(template, r['Fn::Sub'])));
   t.deepEqual(writerResources, ['arn:${AWS::Partition}:s3:::${BucketName}/audit/*', 'arn:${AWS::Partition}:s3:::${BucketName}/audit-errors/*'].map((s) => substituteDefaults(template, s)));
   t.false('audit-errors/x.json.gz'.startsWith(dataPrefix));
 });
@@ -329,7 +332,8 @@ test('alarms to one SNS topic: Errors and Throttles of every function, messages 
   for (const a of alarms) {
     t.deepEqual(a.p.AlarmActions, [action], a.id);
     t.deepEqual(a.p.OKActions, [action], a.id);
-    t.is(a.p.TreatMissingData, 'notBreaching', a.id);
+    // Missing data is an alarm only where silence is the failure: the sealer not running.
+    t.is(a.p.TreatMissingData, a.id === 'DigestNotRunningAlarm' ? 'breaching' : 'notBreaching', a.id);
   }
   const watching = (namespace: string, metric: string, target: unknown) => alarms.filter((a) => a.p.Namespace === namespace && a.p.MetricName === metric && JSON.stringify(a.p.Dimensions[0].Value) === JSON.stringify(target));
   for (const [id] of functions()) {
@@ -408,3 +412,60 @@ async function cfnLint(yaml: string): Promise<{ code: number; findings: string }
     t.true(broken.findings.includes(name), `${name}: ${broken.findings}`);
   }
 });
+
+/** The statements of a role's inline policies, and the actions a statement grants on a resource ending in `suffix`. */
+const statementsOf = (role: string) => (template.Resources[role]!.Properties!.Policies as any[]).flatMap((p) => p.PolicyDocument.Statement as any[]);
+const resourceText = (resource: unknown) => (typeof resource === 'object' && resource !== null && 'Fn::Sub' in resource ? substituteDefaults(template, (resource as { 'Fn::Sub': string })['Fn::Sub']) : JSON.stringify(resource));
+function grants(role: string): Array<{ action: string; resource: string }> {
+  return statementsOf(role).filter((st) => st.Effect === 'Allow').flatMap((st) => [st.Action].flat().flatMap((action: string) => [st.Resource].flat().map((r: unknown) => ({ action, resource: resourceText(r) }))));
+}
+
+test('integrity bucket: Object Lock on with versioning, mode and retention from the parameters, TLS only, nobody may bypass governance, kept on delete', (t) => {
+  const bucket = template.Resources.IntegrityBucket! as { DeletionPolicy?: string; Properties?: Record<string, any> };
+  t.is(bucket.DeletionPolicy, 'Retain');
+  t.is(bucket.Properties!.ObjectLockEnabled, true);
+  t.deepEqual(bucket.Properties!.ObjectLockConfiguration, { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: { Ref: 'IntegrityLockMode' }, Days: { Ref: 'IntegrityRetentionDays' } } } });
+  t.deepEqual(bucket.Properties!.VersioningConfiguration, { Status: 'Enabled' });
+  t.deepEqual((template.Parameters!.IntegrityLockMode as { AllowedValues?: string[] }).AllowedValues, ['GOVERNANCE', 'COMPLIANCE']);
+  t.is(bucket.Properties!.LifecycleConfiguration, undefined, 'nothing in the integrity bucket expires: verify walks the chain from its first digest');
+  const policy = template.Resources.IntegrityBucketPolicy!.Properties!.PolicyDocument.Statement as any[];
+  t.like(policy.find((st) => st.Sid === 'DenyRequestsWithoutTls'), { Effect: 'Deny', Principal: '*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } });
+  t.like(policy.find((st) => st.Sid === 'DenyBypassingTheLock'), { Effect: 'Deny', Principal: '*', Action: 's3:BypassGovernanceRetention' });
+});
+
+test('the signing key is an ECC P-256 SIGN_VERIFY key that only the digest role may Sign with; the digest role writes only digests', (t) => {
+  const key = template.Resources.SigningKey!.Properties!;
+  t.like(key, { KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' });
+  const deny = (key.KeyPolicy.Statement as any[]).find((st) => st.Effect === 'Deny');
+  t.is(deny.Action, 'kms:Sign');
+  t.is(substituteDefaults(template, deny.Condition.ArnNotEquals['aws:PrincipalArn']['Fn::Sub']), 'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/${AWS::StackName}-digest');
+  t.is(substituteDefaults(template, template.Resources.DigestRole!.Properties!.RoleName['Fn::Sub']), '${AWS::StackName}-digest');
+  const digest = grants('DigestRole');
+  t.deepEqual(digest.filter((g) => g.action === 's3:PutObject').map((g) => g.resource), ['arn:${AWS::Partition}:s3:::${IntegrityBucketName}/integrity/digests/*']);
+  t.deepEqual(digest.filter((g) => g.action.startsWith('kms:')), [{ action: 'kms:Sign', resource: JSON.stringify({ 'Fn::GetAtt': ['SigningKey', 'Arn'] }) }]);
+  t.false(digest.some((g) => /Delete/.test(g.action)));
+  // The writers put manifests and nothing else into the integrity bucket, and never sign.
+  for (const role of ['KinesisToS3Role', 'CompactorRole']) {
+    const onIntegrity = grants(role).filter((g) => g.resource.includes('${IntegrityBucketName}'));
+    t.deepEqual(onIntegrity.map((g) => g.resource), onIntegrity.map(() => 'arn:${AWS::Partition}:s3:::${IntegrityBucketName}/integrity/manifests/*'), role);
+    t.deepEqual(onIntegrity.map((g) => g.action).sort(), ['s3:GetObject', 's3:PutObject'], role);
+    t.false(grants(role).some((g) => g.action.startsWith('kms:')), role);
+  }
+});
+
+test('the digest function runs hourly after the grace, one at a time, with its key and bucket, and alarms when it fails or stops running', (t) => {
+  const fn = template.Resources.DigestFunction!.Properties!;
+  t.is(fn.ReservedConcurrentExecutions, 1);
+  t.is(fn.Events.Hourly.Properties.Schedule, 'cron(15 * * * ? *)');
+  t.deepEqual(fn.Environment.Variables.AUDIT_LOG_SIGNING_KEY_ID, { 'Fn::GetAtt': ['SigningKey', 'Arn'] });
+  t.deepEqual(fn.Environment.Variables.AUDIT_LOG_INTEGRITY_BUCKET, { Ref: 'IntegrityBucket' });
+  t.true(Number(fn.Environment.Variables.AUDIT_LOG_SEAL_GRACE_MINUTES) < 15, 'the schedule runs after the grace ended');
+  const alarms = Object.values(template.Resources).filter((r) => r.Type === 'AWS::CloudWatch::Alarm' && JSON.stringify(r.Properties!.Dimensions ?? []).includes('DigestFunction')).map((r) => r.Properties!);
+  t.deepEqual(alarms.map((a) => a.MetricName).sort(), ['Errors', 'Invocations', 'Throttles']);
+  t.like(alarms.find((a) => a.MetricName === 'Invocations'), { ComparisonOperator: 'LessThanThreshold', Threshold: 1, TreatMissingData: 'breaching' });
+  for (const kind of ['kinesis-to-s3', 'compactor']) {
+    const writer = functions().find(([, f]) => bundleNameOf(f.Properties!.CodeUri) === kind)![1].Properties!;
+    t.deepEqual(writer.Environment.Variables.AUDIT_LOG_INTEGRITY_BUCKET, { Ref: 'IntegrityBucket' }, kind);
+  }
+});
+
